@@ -19,6 +19,8 @@ export const Codes = {
   UNFINISHED_ON_DEMAND_SNAPSHOT: 'UNFINISHED_ON_DEMAND_SNAPSHOT',
   /** Atlas's answer when the cluster API is called for a flex cluster. */
   CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API',
+  /** Atlas answered 2xx with a body that is not the JSON document the endpoint promises. */
+  ATLAS_INVALID_RESPONSE: 'ATLAS_INVALID_RESPONSE',
   /** A bug or an answer we could not interpret; never expected. */
   UNEXPECTED_ERROR: 'UNEXPECTED_ERROR',
 } as const;

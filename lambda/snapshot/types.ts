@@ -79,6 +79,11 @@ export interface AtlasApi {
   takeSnapshot(projectId: string, clusterName: string, body: TakeSnapshotRequest): Promise<AtlasSnapshot>;
 }
 
+/** Atlas credentials read from the secret (DESIGN.md section 4), already normalised. */
+export type AtlasCredentials =
+  | { kind: 'serviceAccount'; clientId: string; clientSecret: string }
+  | { kind: 'apiKey'; publicKey: string; privateKey: string };
+
 /** Structured logger used by every module of the function. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
