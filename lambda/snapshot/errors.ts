@@ -15,6 +15,8 @@ export const Codes = {
   BACKUP_NOT_ENABLED: 'BACKUP_NOT_ENABLED',
   ATLAS_UNREACHABLE: 'ATLAS_UNREACHABLE',
   ATLAS_AUTH_FAILED: 'ATLAS_AUTH_FAILED',
+  /** A `"*"` target whose project has no clusters at all. */
+  NO_CLUSTERS: 'NO_CLUSTERS',
   /** Atlas's own code for the race on the take-snapshot call. */
   UNFINISHED_ON_DEMAND_SNAPSHOT: 'UNFINISHED_ON_DEMAND_SNAPSHOT',
   /** Atlas's answer when the cluster API is called for a flex cluster. */

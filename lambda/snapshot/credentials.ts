@@ -1,0 +1,117 @@
+/**
+ * Atlas credentials from Secrets Manager (DESIGN.md section 4). The value is cached per
+ * container for a short time so a rotated secret is picked up within minutes, and nothing
+ * derived from it (value, key names' values, SDK error text about it) reaches a message.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CodedError, Codes } from './errors';
+import type { AtlasCredentials } from './types';
+import { checkBaseUrl, isPlainObject } from './validation';
+
+export interface ParsedSecret {
+  credentials: AtlasCredentials;
+  /** `BaseUrl` of a MongoDB CloudFormation profile secret, when present. */
+  baseUrl?: string;
+}
+
+/** The first non-empty string among the given keys. */
+function pick(doc: Record<string, unknown>, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = doc[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
+/**
+ * Reads either shape, and MongoDB's CloudFormation profile keys (`PublicKey`, `PrivateKey`,
+ * `BaseUrl`, `ClientId`, `ClientSecret`). A service account wins when both kinds are present.
+ */
+export function parseSecret(secretString: string | undefined): ParsedSecret {
+  if (secretString === undefined) {
+    throw new CodedError(Codes.SECRET_INVALID, 'the secret has no SecretString (binary secrets are not supported)');
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(secretString);
+  } catch {
+    throw new CodedError(Codes.SECRET_INVALID, 'the secret value is not JSON');
+  }
+  if (!isPlainObject(doc)) throw new CodedError(Codes.SECRET_INVALID, 'the secret value is not a JSON object');
+
+  const clientId = pick(doc, 'clientId', 'ClientId');
+  const clientSecret = pick(doc, 'clientSecret', 'ClientSecret');
+  const publicKey = pick(doc, 'publicKey', 'PublicKey');
+  const privateKey = pick(doc, 'privateKey', 'PrivateKey');
+
+  let credentials: AtlasCredentials;
+  if (clientId && clientSecret) credentials = { kind: 'serviceAccount', clientId, clientSecret };
+  else if (publicKey && privateKey) credentials = { kind: 'apiKey', publicKey, privateKey };
+  else {
+    const keys = Object.keys(doc).slice(0, 10).join(', ') || 'none';
+    throw new CodedError(
+      Codes.SECRET_INVALID,
+      `the secret must hold {"clientId","clientSecret"} (service account) or {"publicKey","privateKey"} (API key); keys found: ${keys}`,
+    );
+  }
+
+  const baseUrl = pick(doc, 'BaseUrl', 'baseUrl');
+  if (baseUrl === undefined) return { credentials };
+  const problems = checkBaseUrl(baseUrl, 'the secret\'s BaseUrl');
+  if (problems.length > 0) throw new CodedError(Codes.SECRET_INVALID, problems[0] as string);
+  return { credentials, baseUrl: baseUrl.replace(/\/+$/, '') };
+}
+
+export interface SecretSourceOptions {
+  client: Pick<SecretsManagerClient, 'send'>;
+  secretId: string;
+  ttlMs: number;
+  now?: () => number;
+}
+
+/** Reads the secret at most once per TTL per container; concurrent callers share one read. */
+export class SecretSource {
+  private cached?: { value: ParsedSecret; expiresAt: number };
+  private inFlight?: Promise<ParsedSecret>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SecretSourceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get(): Promise<ParsedSecret> {
+    if (this.cached && this.now() < this.cached.expiresAt) return Promise.resolve(this.cached.value);
+    this.inFlight ??= this.read().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Forget the value, e.g. after Atlas refused the credentials, so the next run reads it anew. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  private async read(): Promise<ParsedSecret> {
+    const { client, secretId, ttlMs } = this.options;
+    let secretString: string | undefined;
+    try {
+      const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+      secretString = answer.SecretString;
+    } catch (e: unknown) {
+      throw new CodedError(Codes.SECRET_UNAVAILABLE, `cannot read secret ${secretId}: ${describeAwsError(e)}`);
+    }
+    const value = parseSecret(secretString);
+    if (ttlMs > 0) this.cached = { value, expiresAt: this.now() + ttlMs };
+    return value;
+  }
+}
+
+/** Name and message of an SDK error; Secrets Manager never puts the secret value in either. */
+export function describeAwsError(e: unknown): string {
+  if (e instanceof Error) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    return `${e.name}${status ? ` (HTTP ${status})` : ''}: ${e.message}`;
+  }
+  return String(e);
+}

@@ -1,0 +1,223 @@
+/**
+ * The invocation, with every adapter injected: validate, read credentials, run the targets,
+ * log and publish each outcome, then fail the invocation when anything ended in ERROR or could
+ * not be published (DESIGN.md section 6), so Lambda's Errors metric and alarm see it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConfigResult, FunctionConfig } from './config';
+import { DEFAULT_ATLAS_BASE_URL } from './contract';
+import { runTargets, errorExtra, outcomeFactory } from './core';
+import type { ParsedSecret } from './credentials';
+import { Codes, describeError } from './errors';
+import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './event';
+import { emfRecord } from './metrics';
+import type { Publisher } from './notify';
+import { mapWithConcurrency } from './pool';
+import type { AtlasApi, AtlasCredentials, Deadline, Logger, Outcome, Target, Trigger } from './types';
+import { isPlainObject } from './validation';
+
+export interface AtlasClientFactoryOptions {
+  baseUrl: string;
+  credentials: AtlasCredentials;
+  deadline: Deadline;
+  logger: Logger;
+}
+
+export interface HandlerDeps {
+  config: ConfigResult;
+  logger: Logger;
+  secrets?: { get(): Promise<ParsedSecret>; invalidate(): void };
+  publisher?: Publisher;
+  createAtlas: (options: AtlasClientFactoryOptions) => AtlasApi;
+  /** Writes one embedded-metric-format record (a JSON line on stdout in Lambda). */
+  writeMetric: (record: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+/** The subset of the Lambda context the handler uses; a plain object works for local runs. */
+export interface InvocationContext {
+  awsRequestId?: string;
+  functionName?: string;
+  getRemainingTimeInMillis?: () => number;
+}
+
+export interface HandlerResult {
+  results: Outcome[];
+}
+
+/** Thrown after publishing when a target ended in ERROR or a notification failed. */
+export class InvocationFailedError extends Error {
+  constructor(
+    message: string,
+    readonly results: Outcome[],
+  ) {
+    super(message);
+    this.name = 'InvocationFailedError';
+  }
+}
+
+/** Time assumed when no Lambda context tells (a local run without one). */
+const DEFAULT_LOCAL_BUDGET_MS = 5 * 60_000;
+const PUBLISH_CONCURRENCY = 8;
+
+/** Time kept back from Atlas work for logging and publishing: grows with the number of targets. */
+export function publishReserveMs(totalMs: number, targets: number): number {
+  const wanted = Math.min(2_000 + 25 * targets, 20_000);
+  return Math.min(wanted, Math.floor(totalMs / 2));
+}
+
+export function createHandler(deps: HandlerDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  return async function handler(event: unknown, context: InvocationContext = {}): Promise<HandlerResult> {
+    const invocationId = context.awsRequestId ?? randomUUID();
+    const remaining = () => context.getRemainingTimeInMillis?.() ?? DEFAULT_LOCAL_BUDGET_MS;
+    const logger = deps.logger.child({ invocationId });
+    logger.info('invocation started', { event: summarizeEvent(event) });
+
+    const results = await decide(event, invocationId, remaining, logger);
+    const failures = await report(results, context.functionName, logger);
+
+    const errors = results.filter((r) => r.status === 'ERROR');
+    logger.info('invocation finished', {
+      targets: results.length,
+      success: results.filter((r) => r.status === 'SUCCESS').length,
+      skipped: results.filter((r) => r.status === 'SKIPPED').length,
+      errors: errors.length,
+      publishFailures: failures.length,
+    });
+    if (errors.length > 0 || failures.length > 0) {
+      throw new InvocationFailedError(failureMessage(results, errors, failures), results);
+    }
+    return { results };
+  };
+
+  async function decide(
+    event: unknown,
+    invocationId: string,
+    remaining: () => number,
+    logger: Logger,
+  ): Promise<Outcome[]> {
+    const trigger = triggerOf(event);
+    const fallback = outcomeFactory({
+      request: { targets: [], retentionInDays: 0, description: '', dryRun: false, trigger },
+      invocationId,
+      now,
+    });
+    if (!deps.config.ok) {
+      logger.error('invalid function configuration', { problems: deps.config.problems });
+      return [fallback({}, 'ERROR', Codes.INVALID_CONFIG, { detail: deps.config.problems.join('; ') })];
+    }
+    const config = deps.config.config;
+    const parsed = parseEvent(event, config);
+    if (!parsed.ok) {
+      logger.warn('invalid input event', { problems: parsed.problems });
+      return [fallback({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
+    }
+    const request = parsed.request;
+    const make = outcomeFactory({ request, invocationId, now });
+
+    let secret: ParsedSecret;
+    try {
+      if (!deps.secrets) throw new Error('no secret source');
+      secret = await deps.secrets.get();
+    } catch (e: unknown) {
+      const extra = errorExtra(e);
+      logger.error('cannot use the Atlas credentials secret', { code: extra.code, error: e });
+      return request.targets.map((t) => make(t, 'ERROR', extra.code, extra));
+    }
+
+    const results = await runAll(request, config, secret, invocationId, remaining, logger);
+    if (results.some((r) => r.code === Codes.ATLAS_AUTH_FAILED || r.httpStatus === 401)) {
+      // Maybe the secret was rotated since it was cached: read it again next time.
+      deps.secrets?.invalidate();
+    }
+    return results;
+  }
+
+  function runAll(
+    request: RunRequest,
+    config: FunctionConfig,
+    secret: ParsedSecret,
+    invocationId: string,
+    remaining: () => number,
+    logger: Logger,
+  ): Promise<Outcome[]> {
+    const reserve = publishReserveMs(remaining(), request.targets.length);
+    const deadline: Deadline = { remainingMs: () => remaining() - reserve };
+    const baseUrl = config.baseUrl ?? secret.baseUrl ?? DEFAULT_ATLAS_BASE_URL;
+    logger.info('run', {
+      trigger: request.trigger,
+      schedule: request.schedule,
+      dryRun: request.dryRun,
+      targets: request.targets.length,
+      retentionInDays: request.retentionInDays,
+      authentication: secret.credentials.kind,
+      atlasBaseUrl: baseUrl,
+    });
+    return runTargets({
+      request,
+      invocationId,
+      now,
+      logger,
+      concurrency: config.concurrency,
+      atlasFor: (_target: Target, targetLogger: Logger) =>
+        deps.createAtlas({ baseUrl, credentials: secret.credentials, deadline, logger: targetLogger }),
+    });
+  }
+
+  async function report(
+    results: Outcome[],
+    functionName: string | undefined,
+    logger: Logger,
+  ): Promise<Array<{ outcome: Outcome; error: string }>> {
+    const failures: Array<{ outcome: Outcome; error: string }> = [];
+    await mapWithConcurrency(results, PUBLISH_CONCURRENCY, async (outcome) => {
+      const tagged = logger.child({ projectId: outcome.projectId, clusterName: outcome.clusterName });
+      (outcome.status === 'ERROR' ? tagged.error : tagged.info)('outcome', { outcome });
+      if (functionName) deps.writeMetric(emfRecord(functionName, outcome, now()));
+      if (!deps.publisher) {
+        failures.push({ outcome, error: 'no SNS topic configured' });
+        return;
+      }
+      try {
+        const messageId = await deps.publisher.publish(outcome);
+        tagged.debug('notification published', { messageId });
+      } catch (e: unknown) {
+        const error = describeError(e);
+        tagged.error('notification could not be published', { error: e });
+        failures.push({ outcome, error });
+      }
+    });
+    return failures;
+  }
+}
+
+function triggerOf(event: unknown): Trigger {
+  if (isEventBridgeScheduledEvent(event)) return 'schedule';
+  return isPlainObject(event) && event.schedule !== undefined ? 'schedule' : 'manual';
+}
+
+/** The event's shape for the log: field names and the values that are safe and short. */
+function summarizeEvent(event: unknown): unknown {
+  if (!isPlainObject(event)) return event === undefined ? null : typeof event;
+  if (isEventBridgeScheduledEvent(event)) return { source: event.source, 'detail-type': event['detail-type'], time: event.time };
+  return event;
+}
+
+function failureMessage(
+  results: Outcome[],
+  errors: Outcome[],
+  failures: Array<{ outcome: Outcome; error: string }>,
+): string {
+  const name = (o: Outcome) => (o.clusterName ? `${o.projectId}/${o.clusterName}` : 'run');
+  const parts: string[] = [];
+  if (errors.length > 0) {
+    const list = errors.slice(0, 10).map((o) => `${name(o)}: ${o.code}`).join(', ');
+    parts.push(`${errors.length} of ${results.length} target(s) ended in ERROR (${list}${errors.length > 10 ? ', ...' : ''})`);
+  }
+  if (failures.length > 0) {
+    parts.push(`${failures.length} notification(s) could not be published (${failures[0]?.error})`);
+  }
+  return `${parts.join('; ')}. Results: ${JSON.stringify(results.slice(0, 20))}`;
+}

@@ -1,0 +1,263 @@
+import { runTargets, type RunContext } from '../../lambda/snapshot/core';
+import { AmbiguousRequestError, AtlasApiError, CodedError } from '../../lambda/snapshot/errors';
+import type { RunRequest } from '../../lambda/snapshot/event';
+import { silentLogger } from '../../lambda/snapshot/logger';
+import type { Target } from '../../lambda/snapshot/types';
+import { FakeAtlas, lostAnswer, replicaSet, snapshot } from '../support/fake-atlas';
+
+const P1 = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const P2 = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+const NOW = new Date('2026-11-28T03:00:00.000Z');
+
+function request(targets: Target[], extra: Partial<RunRequest> = {}): RunRequest {
+  return { targets, retentionInDays: 7, description: 'nightly', dryRun: false, trigger: 'schedule', ...extra };
+}
+
+function context(atlas: FakeAtlas, req: RunRequest, concurrency = 8): RunContext {
+  return { request: req, invocationId: 'req-1', now: () => NOW, logger: silentLogger, concurrency, atlasFor: () => atlas };
+}
+
+async function runOne(atlas: FakeAtlas, target: Target, extra: Partial<RunRequest> = {}) {
+  const [outcome, ...rest] = await runTargets(context(atlas, request([target], extra)));
+  expect(rest).toHaveLength(0);
+  return outcome!;
+}
+
+describe('core: one cluster', () => {
+  it('requests a snapshot when none is pending, with the run\'s description and retention', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [snapshot(), snapshot({ snapshotType: 'onDemand' })]);
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(atlas.callsOf('takeSnapshot')).toEqual([
+      { method: 'takeSnapshot', projectId: P1, clusterName: 'Cluster0', body: { description: 'nightly', retentionInDays: 7 } },
+    ]);
+    expect(outcome).toEqual({
+      status: 'SUCCESS',
+      code: 'SNAPSHOT_REQUESTED',
+      projectId: P1,
+      clusterName: 'Cluster0',
+      snapshotId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      snapshotStatus: 'queued',
+      retentionInDays: 7,
+      description: 'nightly',
+      expiresAt: '2026-12-05T03:00:00Z',
+      trigger: 'schedule',
+      dryRun: false,
+      invocationId: 'req-1',
+      timestamp: NOW.toISOString(),
+    });
+  });
+
+  it('skips when an on-demand snapshot is still pending, even as the last of many (a later page)', async () => {
+    const many = Array.from({ length: 250 }, () => snapshot());
+    const pending = snapshot({ snapshotType: 'onDemand', status: 'inProgress', description: 'manual' });
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [...many, pending]);
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(outcome).toMatchObject({
+      status: 'SKIPPED',
+      code: 'SNAPSHOT_IN_PROGRESS',
+      snapshotId: pending.id,
+      snapshotStatus: 'inProgress',
+      description: 'manual',
+    });
+    expect(atlas.callsOf('takeSnapshot')).toHaveLength(0);
+  });
+
+  it.each(['queued', 'inProgress'])('a scheduled snapshot %s does not block', async (status) => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [snapshot({ snapshotType: 'scheduled', status })]);
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(outcome.code).toBe('SNAPSHOT_REQUESTED');
+  });
+
+  it.each(['SHARDED', 'GEOSHARDED'])('a %s cluster uses the sharded snapshot list', async (clusterType) => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Shards', { clusterType }));
+
+    await runOne(atlas, { projectId: P1, clusterName: 'Shards' });
+
+    expect(atlas.callsOf('listSnapshots').map((c) => c.sharded)).toEqual([true]);
+  });
+
+  it('a replica set uses the replica-set list', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+    expect(atlas.callsOf('listSnapshots').map((c) => c.sharded)).toEqual([false]);
+  });
+
+  it('treats UNFINISHED_ON_DEMAND_SNAPSHOT (a race) as SKIPPED and names the pending snapshot', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    const raced = snapshot({ snapshotType: 'onDemand', status: 'queued', description: 'someone else' });
+    atlas.failNext('takeSnapshot', () => {
+      atlas.snapshots.get(`${P1}/Cluster0`)!.push(raced);
+      return new AtlasApiError('UNFINISHED_ON_DEMAND_SNAPSHOT', 'unfinished on-demand snapshot', 400);
+    });
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', snapshotId: raced.id, httpStatus: 400 });
+  });
+
+  it('dry run reads cluster and snapshots but never requests', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' }, { dryRun: true });
+
+    expect(atlas.calls.map((c) => c.method)).toEqual(['getCluster', 'listSnapshots']);
+    expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'DRY_RUN', dryRun: true, retentionInDays: 7 });
+  });
+
+  it('dry run still reports a pending snapshot as SNAPSHOT_IN_PROGRESS', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [snapshot({ snapshotType: 'onDemand', status: 'queued' })]);
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' }, { dryRun: true });
+    expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', dryRun: true });
+  });
+
+  it.each([
+    ['flex (cluster API refuses it)', null, 'UNSUPPORTED_CLUSTER'],
+    ['shared tier', replicaSet('C', { backupEnabled: false, replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS' }] }] }), 'UNSUPPORTED_CLUSTER'],
+    ['backup disabled', replicaSet('C', { backupEnabled: false }), 'BACKUP_NOT_ENABLED'],
+  ])('a %s cluster named explicitly is an ERROR without any snapshot call', async (_name, cluster, code) => {
+    const atlas = new FakeAtlas().addCluster(P1, cluster ?? replicaSet('C'));
+    if (cluster === null) {
+      atlas.failNext('getCluster', new AtlasApiError('CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', 'flex', 400));
+    }
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'C' });
+
+    expect(outcome).toMatchObject({ status: 'ERROR', code, clusterName: 'C' });
+    expect(outcome.detail).toEqual(expect.any(String));
+    expect(atlas.callsOf('listSnapshots')).toHaveLength(0);
+    expect(atlas.callsOf('takeSnapshot')).toHaveLength(0);
+  });
+
+  it.each([
+    ['CLUSTER_NOT_FOUND', 404, { projectId: P1, clusterName: 'Missing' }],
+    ['GROUP_NOT_FOUND', 404, { projectId: P2, clusterName: 'Cluster0' }],
+  ])('passes Atlas %s through with its httpStatus', async (code, httpStatus, target) => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+
+    const outcome = await runOne(atlas, target);
+
+    expect(outcome).toMatchObject({ status: 'ERROR', code, httpStatus, detail: expect.stringContaining('No ') });
+  });
+
+  it('passes a 403 IP_ADDRESS_NOT_ON_ACCESS_LIST from the take-snapshot call through', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    atlas.failNext('takeSnapshot', new AtlasApiError('IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 1.2.3.4 is not allowed', 403));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(outcome).toMatchObject({ status: 'ERROR', code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST', httpStatus: 403 });
+  });
+
+  it('an unexpected exception becomes an UNEXPECTED_ERROR outcome, not a crash', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    atlas.failNext('listSnapshots', new TypeError('boom'));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(outcome).toMatchObject({ status: 'ERROR', code: 'UNEXPECTED_ERROR', detail: 'unexpected failure: boom' });
+  });
+});
+
+describe('core: a take-snapshot request whose answer was lost', () => {
+  it('re-reads the list and reports the snapshot it created, without a second POST', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    atlas.failNext('takeSnapshot', lostAnswer(atlas));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(atlas.callsOf('takeSnapshot')).toHaveLength(1);
+    expect(atlas.callsOf('listSnapshots')).toHaveLength(2);
+    expect(outcome).toMatchObject({ status: 'SUCCESS', code: 'SNAPSHOT_REQUESTED', snapshotStatus: 'queued' });
+    expect(outcome.detail).toContain('found queued afterwards');
+  });
+
+  it('sends the request again only when the re-read shows nothing pending', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    atlas.failNext('takeSnapshot', new AmbiguousRequestError('timeout'));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(atlas.callsOf('takeSnapshot')).toHaveLength(2);
+    expect(outcome.code).toBe('SNAPSHOT_REQUESTED');
+  });
+
+  it('gives up with ATLAS_UNREACHABLE after two unanswered requests', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    atlas.failNext('takeSnapshot', new AmbiguousRequestError('timeout')).failNext('takeSnapshot', new AmbiguousRequestError('timeout'));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(atlas.callsOf('takeSnapshot')).toHaveLength(2);
+    expect(outcome).toMatchObject({ status: 'ERROR', code: 'ATLAS_UNREACHABLE' });
+  });
+});
+
+describe('core: several targets', () => {
+  it('expands "*" to every cluster of the project; unsupported ones are SKIPPED, without a GET per cluster', async () => {
+    const atlas = new FakeAtlas()
+      .addCluster(P1, replicaSet('A'))
+      .addCluster(P1, replicaSet('Flex', { replicationSpecs: [{ regionConfigs: [{ providerName: 'FLEX' }] }] }))
+      .addCluster(P1, replicaSet('NoBackup', { backupEnabled: false }))
+      .addCluster(P1, replicaSet('B', { clusterType: 'SHARDED' }));
+
+    const outcomes = await runTargets(context(atlas, request([{ projectId: P1, clusterName: '*' }])));
+
+    expect(outcomes.map((o) => [o.clusterName, o.status, o.code])).toEqual([
+      ['A', 'SUCCESS', 'SNAPSHOT_REQUESTED'],
+      ['Flex', 'SKIPPED', 'UNSUPPORTED_CLUSTER'],
+      ['NoBackup', 'SKIPPED', 'BACKUP_NOT_ENABLED'],
+      ['B', 'SUCCESS', 'SNAPSHOT_REQUESTED'],
+    ]);
+    expect(atlas.callsOf('getCluster')).toHaveLength(0);
+    expect(atlas.callsOf('listSnapshots').map((c) => [c.clusterName, c.sharded])).toEqual([['A', false], ['B', true]]);
+  });
+
+  it('a "*" target whose project cannot be listed is one ERROR naming "*"', async () => {
+    const atlas = new FakeAtlas();
+    const [outcome] = await runTargets(context(atlas, request([{ projectId: P2, clusterName: '*' }])));
+    expect(outcome).toMatchObject({ status: 'ERROR', code: 'GROUP_NOT_FOUND', clusterName: '*', httpStatus: 404 });
+  });
+
+  it('a "*" target of an empty project is SKIPPED NO_CLUSTERS', async () => {
+    const atlas = new FakeAtlas();
+    atlas.projects.set(P1, []);
+    const [outcome] = await runTargets(context(atlas, request([{ projectId: P1, clusterName: '*' }])));
+    expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'NO_CLUSTERS', clusterName: '*' });
+  });
+
+  it('a cluster named explicitly and found through "*" is processed once, as explicit', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('A', { backupEnabled: false })).addCluster(P1, replicaSet('B'));
+
+    const outcomes = await runTargets(
+      context(atlas, request([{ projectId: P1, clusterName: '*' }, { projectId: P1, clusterName: 'A' }])),
+    );
+
+    expect(outcomes.map((o) => [o.clusterName, o.status])).toEqual([['B', 'SUCCESS'], ['A', 'ERROR']]);
+  });
+
+  it('one failing target does not stop the others, and concurrency stays bounded', async () => {
+    const atlas = new FakeAtlas();
+    const targets: Target[] = [];
+    for (let i = 0; i < 12; i++) {
+      atlas.addCluster(P1, replicaSet(`C${i}`));
+      targets.push({ projectId: P1, clusterName: `C${i}` });
+    }
+    targets.splice(3, 0, { projectId: P1, clusterName: 'Gone' });
+    atlas.failNext('listSnapshots', new CodedError('ATLAS_UNREACHABLE', 'no answer after 5 attempts'));
+
+    const outcomes = await runTargets(context(atlas, request(targets), 3));
+
+    expect(outcomes).toHaveLength(13);
+    expect(outcomes[3]).toMatchObject({ clusterName: 'Gone', code: 'CLUSTER_NOT_FOUND' });
+    expect(outcomes.filter((o) => o.status === 'ERROR')).toHaveLength(2);
+    expect(outcomes.filter((o) => o.status === 'SUCCESS')).toHaveLength(11);
+    expect(atlas.maxInFlight).toBeLessThanOrEqual(3);
+    expect(atlas.maxInFlight).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * An in-memory AtlasApi for the core's tests: clusters and snapshots per project, scripted
+ * failures per method, and a call log. Plain data, no HTTP.
+ */
+import { AmbiguousRequestError, AtlasApiError } from '../../lambda/snapshot/errors';
+import type { AtlasApi, AtlasCluster, AtlasSnapshot, TakeSnapshotRequest } from '../../lambda/snapshot/types';
+
+type Method = keyof AtlasApi;
+export interface Call {
+  method: Method;
+  projectId: string;
+  clusterName?: string;
+  sharded?: boolean;
+  body?: TakeSnapshotRequest;
+}
+
+let nextId = 1;
+export function hexId(): string {
+  return (nextId++).toString(16).padStart(24, '0');
+}
+
+export function replicaSet(name: string, extra: Partial<AtlasCluster> = {}): AtlasCluster {
+  return {
+    name,
+    clusterType: 'REPLICASET',
+    backupEnabled: true,
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS' }] }],
+    ...extra,
+  };
+}
+
+export function snapshot(extra: Partial<AtlasSnapshot> = {}): AtlasSnapshot {
+  return { id: hexId(), status: 'completed', snapshotType: 'scheduled', type: 'replicaSet', ...extra };
+}
+
+export class FakeAtlas implements AtlasApi {
+  readonly calls: Call[] = [];
+  /** projectId -> clusters; a project missing here answers GROUP_NOT_FOUND. */
+  readonly projects = new Map<string, AtlasCluster[]>();
+  /** `${projectId}/${clusterName}` -> snapshots. */
+  readonly snapshots = new Map<string, AtlasSnapshot[]>();
+  /** Failures to throw, consumed in order, per method. */
+  readonly failures = new Map<Method, Array<Error | ((call: Call) => Error | undefined)>>();
+  inFlight = 0;
+  maxInFlight = 0;
+
+  addCluster(projectId: string, cluster: AtlasCluster, snapshots: AtlasSnapshot[] = []): this {
+    this.projects.set(projectId, [...(this.projects.get(projectId) ?? []), cluster]);
+    this.snapshots.set(`${projectId}/${cluster.name}`, snapshots);
+    return this;
+  }
+
+  failNext(method: Method, error: Error | ((call: Call) => Error | undefined)): this {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+    return this;
+  }
+
+  callsOf(method: Method): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  private async enter(call: Call): Promise<void> {
+    this.calls.push(call);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.inFlight--;
+    const queue = this.failures.get(call.method);
+    const next = queue?.shift();
+    if (next) {
+      const error = next instanceof Error ? next : next(call);
+      if (error) throw error;
+    }
+  }
+
+  private project(projectId: string): AtlasCluster[] {
+    const clusters = this.projects.get(projectId);
+    if (!clusters) throw new AtlasApiError('GROUP_NOT_FOUND', `No group with ID ${projectId} exists.`, 404);
+    return clusters;
+  }
+
+  private cluster(projectId: string, clusterName: string): AtlasCluster {
+    const cluster = this.project(projectId).find((c) => c.name === clusterName);
+    if (!cluster) {
+      throw new AtlasApiError('CLUSTER_NOT_FOUND', `No cluster named ${clusterName} exists in group ${projectId}.`, 404);
+    }
+    return cluster;
+  }
+
+  async getCluster(projectId: string, clusterName: string): Promise<AtlasCluster> {
+    await this.enter({ method: 'getCluster', projectId, clusterName });
+    return this.cluster(projectId, clusterName);
+  }
+
+  async listClusters(projectId: string): Promise<AtlasCluster[]> {
+    await this.enter({ method: 'listClusters', projectId });
+    return [...this.project(projectId)];
+  }
+
+  async listSnapshots(projectId: string, clusterName: string, sharded: boolean): Promise<AtlasSnapshot[]> {
+    await this.enter({ method: 'listSnapshots', projectId, clusterName, sharded });
+    this.cluster(projectId, clusterName);
+    return [...(this.snapshots.get(`${projectId}/${clusterName}`) ?? [])];
+  }
+
+  async takeSnapshot(projectId: string, clusterName: string, body: TakeSnapshotRequest): Promise<AtlasSnapshot> {
+    await this.enter({ method: 'takeSnapshot', projectId, clusterName, body });
+    this.cluster(projectId, clusterName);
+    const list = this.snapshots.get(`${projectId}/${clusterName}`) ?? [];
+    const created = snapshot({ snapshotType: 'onDemand', status: 'queued', description: body.description, expiresAt: '2026-12-05T03:00:00Z' });
+    list.push(created);
+    this.snapshots.set(`${projectId}/${clusterName}`, list);
+    return created;
+  }
+}
+
+/** A take-snapshot that reaches Atlas (the snapshot exists) but whose answer is lost. */
+export function lostAnswer(fake: FakeAtlas): (call: Call) => Error {
+  return (call) => {
+    const key = `${call.projectId}/${call.clusterName}`;
+    const list = fake.snapshots.get(key) ?? [];
+    list.push(snapshot({ snapshotType: 'onDemand', status: 'queued', description: call.body?.description }));
+    fake.snapshots.set(key, list);
+    return new AmbiguousRequestError('socket hang up after the request was sent');
+  };
+}
