@@ -1,0 +1,153 @@
+/**
+ * The stack (DESIGN.md section 7): composes the constructs from the validated configuration and
+ * holds every cdk-nag acknowledgment, each naming one finding on one resource with its reason.
+ */
+import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { SchedulerConfig } from './config';
+import { Alarms } from './constructs/alarms';
+import { Notifications } from './constructs/notifications';
+import { Schedules } from './constructs/schedules';
+import { SnapshotFunction } from './constructs/snapshot-function';
+import { formatDuration, missedSnapshotWindow, type WindowResult } from './schedule-window';
+
+export interface AtlasSnapshotStackProps extends StackProps {
+  config: SchedulerConfig;
+}
+
+/** What a person pastes in the Lambda console's Test tab: a run that reads but requests nothing. */
+export const CONSOLE_TEST_EVENT = JSON.stringify({ dryRun: true });
+
+export const MISSED_SNAPSHOT_ALARM_WARNING = 'atlas-snapshot-scheduler:MissedSnapshotAlarmNotCreated';
+
+export class AtlasSnapshotStack extends Stack {
+  readonly notifications: Notifications;
+  readonly snapshotFunction: SnapshotFunction;
+  readonly schedules: Schedules;
+  readonly alarms: Alarms;
+  readonly missedSnapshotWindow: WindowResult;
+
+  constructor(scope: Construct, id: string, props: AtlasSnapshotStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.notifications = new Notifications(this, 'Notifications', {
+      emailSubscriptions: config.notificationEmails,
+      ...(config.existingTopicArn !== undefined ? { existingTopicArn: config.existingTopicArn } : {}),
+      ...(config.existingTopicKmsKeyArn !== undefined ? { existingTopicKmsKeyArn: config.existingTopicKmsKeyArn } : {}),
+    });
+
+    this.snapshotFunction = new SnapshotFunction(this, 'SnapshotFunction', {
+      secretName: config.secretName,
+      ...(config.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: config.secretKmsKeyArn } : {}),
+      topicArn: this.notifications.topic.topicArn,
+      ...(this.notifications.topicKeyArn !== undefined ? { topicKeyArn: this.notifications.topicKeyArn } : {}),
+      targets: config.targets,
+      retentionInDays: config.retentionInDays,
+      description: config.description,
+      ...(config.atlasBaseUrl !== undefined ? { atlasBaseUrl: config.atlasBaseUrl } : {}),
+      timeout: Duration.seconds(config.timeoutSeconds),
+      logRetention: config.logRetentionInDays as logs.RetentionDays,
+    });
+
+    this.schedules = new Schedules(this, 'Schedules', {
+      function: this.snapshotFunction.function,
+      schedules: config.schedules,
+    });
+
+    // Grace: the run itself (up to the timeout) plus the configured margin for Scheduler's
+    // one-minute precision, retries and the metric's arrival in CloudWatch.
+    this.missedSnapshotWindow = missedSnapshotWindow(
+      config.schedules,
+      config.timeoutSeconds + config.alarmGraceMinutes * 60,
+    );
+    if (!this.missedSnapshotWindow.ok) {
+      Annotations.of(this).addWarningV2(
+        MISSED_SNAPSHOT_ALARM_WARNING,
+        `The missed-snapshot alarm is not created: ${this.missedSnapshotWindow.reason}. ` +
+          'Add a schedule that runs at least weekly, or watch the function errors alarm and the notifications.',
+      );
+    }
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      function: this.snapshotFunction.function,
+      topic: this.notifications.topic,
+      ...(this.missedSnapshotWindow.ok ? { missedSnapshotWindow: this.missedSnapshotWindow.window } : {}),
+      schedulerDeadLetterQueue: this.schedules.deadLetterQueue,
+    });
+    this.notifications.allowAlarms(this.alarms.all());
+
+    new CfnOutput(this, 'FunctionName', {
+      description: 'The snapshot function (run it by hand from the Lambda console)',
+      value: this.snapshotFunction.function.functionName,
+    });
+    new CfnOutput(this, 'TopicArn', {
+      description: 'Where outcomes and alarms are published',
+      value: this.notifications.topic.topicArn,
+    });
+    new CfnOutput(this, 'ConsoleTestEvent', {
+      description:
+        'Paste as the test event in the Lambda console: a dry run checks the secret, the clusters and their snapshots ' +
+        'without requesting one. Use {} for a real run with the configured defaults.',
+      value: CONSOLE_TEST_EVENT,
+    });
+    new CfnOutput(this, 'MissedSnapshotAlarmWindow', {
+      description: 'How long without a requested or in-progress snapshot before the missed-snapshot alarm fires',
+      value: this.missedSnapshotWindow.ok
+        ? `${formatDuration(this.missedSnapshotWindow.window.windowSeconds)} (${this.missedSnapshotWindow.window.evaluationPeriods} x ${this.missedSnapshotWindow.window.periodSeconds} s)`
+        : 'not created: the schedules leave more than CloudWatch can evaluate (7 days)',
+    });
+
+    this.acknowledgeNagFindings();
+  }
+
+  private acknowledgeNagFindings(): void {
+    const fn = this.snapshotFunction;
+    if (fn.secretArnIsPattern) {
+      const policy = fn.role.node.findChild('DefaultPolicy');
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResourceText(this, fn.secretArn)}]`,
+        reason:
+          'The secret is configured by name; Secrets Manager appends "-" and 6 random characters to its ARN, and ' +
+          '"??????" matches exactly those 6 characters, so the statement names that one secret (give the complete ARN ' +
+          'in secretName to avoid the pattern).',
+      });
+    }
+    Validations.of(fn.failedRunQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the on-failure destination of the function\'s asynchronous ' +
+        'invocations. cdk-nag recognises only queues named in a redrive policy or a function DeadLetterConfig.',
+    });
+    Validations.of(this.schedules.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: EventBridge Scheduler\'s dead-letter queue for events it could not ' +
+        'deliver. cdk-nag recognises only queues named in a redrive policy or a function DeadLetterConfig.',
+    });
+  }
+}
+
+/** The text cdk-nag shows for a resource: intrinsics as <AWS::Partition>, <Logical.Attr>, ... */
+function nagResourceText(stack: Stack, value: string): string {
+  const resolved: unknown = stack.resolve(value);
+  return flatten(resolved);
+}
+
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(flatten).join('');
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (typeof record.Ref === 'string') return `<${record.Ref}>`;
+    const join = record['Fn::Join'];
+    if (Array.isArray(join)) {
+      const [separator, parts] = join as [string, unknown[]];
+      return parts.map(flatten).join(separator);
+    }
+    const getAtt = record['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return `<${(getAtt as string[]).join('.')}>`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,138 @@
+/**
+ * The snapshot function: NodejsFunction bundled locally by esbuild, its own role (no managed
+ * policy), its own log group, and an asynchronous-invocation configuration that keeps the event of a
+ * failed run in an encrypted, TLS-only queue instead of running it again.
+ */
+import * as path from 'node:path';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Target } from '../../lambda/snapshot/types';
+import { functionEnvironment } from '../function-environment';
+
+export const FUNCTION_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'snapshot', 'index.ts');
+export const MEMORY_MB = 256;
+/** How long an event may wait in Lambda's asynchronous queue (throttling) before it counts as failed. */
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
+
+export interface SnapshotFunctionProps {
+  /** Secret name, or its complete ARN. */
+  secretName: string;
+  secretKmsKeyArn?: string;
+  /** Where outcomes are published. */
+  topicArn: string;
+  /** The topic's customer-managed key, when it has one. */
+  topicKeyArn?: string;
+  targets: readonly Target[];
+  retentionInDays: number;
+  description: string;
+  atlasBaseUrl?: string;
+  timeout: Duration;
+  logRetention: logs.RetentionDays;
+}
+
+export class SnapshotFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** On-failure destination of asynchronous invocations. */
+  readonly failedRunQueue: sqs.Queue;
+  /** ARN (or ARN pattern, for a secret given by name) granted `secretsmanager:GetSecretValue`. */
+  readonly secretArn: string;
+  /** True when `secretArn` ends in `-??????` (a secret given by name). */
+  readonly secretArnIsPattern: boolean;
+
+  constructor(scope: Construct, id: string, props: SnapshotFunctionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // Kept when the stack is deleted (CloudFormation's default for log groups): it is the record of
+    // which snapshots were requested.
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'atlas-snapshot-scheduler function: read the Atlas secret, publish outcomes, write its own logs',
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.secretArnIsPattern = !props.secretName.startsWith('arn:');
+    // Secrets Manager appends "-" and 6 random characters to every secret's ARN; "??????" matches
+    // exactly those 6 characters, so the pattern names one secret and no other.
+    this.secretArn = this.secretArnIsPattern
+      ? stack.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${props.secretName}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })
+      : props.secretName;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secretArn] }),
+    );
+    if (props.secretKmsKeyArn !== undefined) {
+      const secretRegion = this.secretArnIsPattern ? stack.region : Arn.split(props.secretName, ArnFormat.COLON_RESOURCE_NAME).region;
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.secretKmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion}.amazonaws.com` } },
+        }),
+      );
+    }
+
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.topicArn] }));
+    if (props.topicKeyArn !== undefined) {
+      // What SNS needs to encrypt a message published to a topic with a customer-managed key.
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.topicKeyArn] }),
+      );
+    }
+
+    this.failedRunQueue = new sqs.Queue(this, 'FailedRunQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: FUNCTION_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: MEMORY_MB,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: 'Requests MongoDB Atlas on-demand snapshots and reports each outcome to SNS',
+      environment: functionEnvironment({
+        secretId: props.secretName,
+        topicArn: props.topicArn,
+        targets: props.targets,
+        retentionInDays: props.retentionInDays,
+        description: props.description,
+        ...(props.atlasBaseUrl !== undefined ? { atlasBaseUrl: props.atlasBaseUrl } : {}),
+      }),
+      // The function retries Atlas calls inside the invocation and notifies every outcome; a Lambda
+      // retry would run every target again and repeat the notifications. A failed run's event is
+      // kept in the queue instead.
+      retryAttempts: 0,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(this.failedRunQueue),
+      bundling: {
+        minify: true,
+        sourceMap: false,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // The Node.js 24 runtime provides AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+    });
+  }
+}
