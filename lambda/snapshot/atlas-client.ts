@@ -15,7 +15,7 @@ import {
   selectDigestChallenge,
   type DigestChallengeCache,
 } from './digest';
-import { AmbiguousRequestError, AtlasApiError, CodedError, Codes } from './errors';
+import { AmbiguousRequestError, AtlasApiError, CodedError, Codes, describeError } from './errors';
 import { defaultTokenCache, tokenCacheKey, type IssuedToken, type TokenCache } from './token-cache';
 import type {
   AtlasApi,
@@ -173,7 +173,13 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
         idempotent: false,
       };
       const response = await sendAuthenticated(request);
-      return expectShape(parseJson(response, request), isSnapshot, 'a snapshot document', path);
+      try {
+        return expectShape(parseJson(response, request), isSnapshot, 'a snapshot document', path);
+      } catch (e: unknown) {
+        // Atlas said 2xx: the snapshot was most likely created. Let the caller re-read the list
+        // rather than report a failure (or, worse, request a second one).
+        throw new AmbiguousRequestError(`the take-snapshot answer was unreadable: ${describeError(e)}`);
+      }
     },
   };
 

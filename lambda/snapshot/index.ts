@@ -1,4 +1,35 @@
-// Placeholder while the handler is being written (issue 2); replaced by the real handler.
-export async function handler(): Promise<never> {
-  throw new Error('atlas-snapshot-scheduler handler is not built yet');
-}
+/**
+ * Lambda entry point: reads the environment once per container, creates the SDK clients and
+ * the logger once, and wires the real adapters into the handler. Everything else lives in
+ * modules that tests drive with fakes or loopback servers.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createAtlasClient } from './atlas-client';
+import { readFunctionConfig } from './config';
+import { SecretSource } from './credentials';
+import { createHandler } from './handler';
+import { createLogger } from './logger';
+import { snsPublisher } from './notify';
+
+const logger = createLogger({
+  level: process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL,
+  fields: { service: 'atlas-snapshot-scheduler' },
+});
+const config = readFunctionConfig(process.env);
+const topicArn = config.ok ? config.config.topicArn : config.topicArn;
+
+export const handler = createHandler({
+  config,
+  logger,
+  secrets: config.ok
+    ? new SecretSource({
+        client: new SecretsManagerClient({}),
+        secretId: config.config.secretId,
+        ttlMs: config.config.secretTtlMs,
+      })
+    : undefined,
+  publisher: topicArn ? snsPublisher(new SNSClient({}), topicArn) : undefined,
+  createAtlas: (options) => createAtlasClient(options),
+  writeMetric: (record) => void process.stdout.write(`${JSON.stringify(record)}\n`),
+});

@@ -620,6 +620,17 @@ describe('take snapshot is not repeated blindly', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('throws AmbiguousRequestError for a 200 whose body is unreadable (the snapshot probably exists)', async () => {
+    const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => ({ status: 200, text: '{"id": ' })));
+    const { client } = clientFor(server);
+
+    const error = await client.takeSnapshot(PROJECT, 'Cluster0', body).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AmbiguousRequestError);
+    expect((error as Error).message).toContain('the take-snapshot answer was unreadable');
+    expect(apiRequests(server).filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
   it('throws AmbiguousRequestError after a timeout and sends exactly one POST', async () => {
     const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => ({ hang: true })));
     const { client } = clientFor(server, { requestTimeoutMs: 50 });
