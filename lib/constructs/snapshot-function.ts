@@ -132,6 +132,9 @@ export class SnapshotFunction extends Construct {
         // The Node.js 24 runtime provides AWS SDK v3.
         externalModules: ['@aws-sdk/*'],
         forceDockerBundling: false,
+        // axios's form-data pulls in the 133 KB mime database only to name uploaded files'
+        // types; the function uploads none. Relative to the project root (esbuild's cwd).
+        esbuildArgs: { '--alias:mime-types': './lambda/shims/mime-types.js' },
       },
     });
   }
