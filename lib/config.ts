@@ -274,7 +274,10 @@ function validateSchedules(value: unknown, field: string, problems: string[]): S
       problems.push(`${at}.expression must be an EventBridge Scheduler cron(...) or rate(...) expression string, got ${show(expression)}`);
     } else {
       const parsed = parseScheduleExpression(expression);
-      if (!parsed.ok) problems.push(`${at}.expression ${parsed.problem}, got ${show(expression)}`);
+      if (!parsed.ok) {
+        const text = parsed.problem.startsWith('must') ? parsed.problem : `is not valid: ${parsed.problem}`;
+        problems.push(`${at}.expression ${text}, got ${show(expression)}`);
+      }
     }
     if (typeof timezone !== 'string' || !TIME_ZONES.has(timezone)) {
       problems.push(`${at}.timezone must be an IANA time zone such as Europe/Paris or America/New_York, or UTC, got ${show(timezone)}`);

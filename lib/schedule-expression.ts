@@ -99,7 +99,7 @@ const YEAR: FieldSpec = { label: 'year', min: 1970, max: 2199 };
 function parseCron(body: string): ParseResult {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6 || body.trim() === '') {
-    return { ok: false, problem: `must have 6 fields: ${CRON_SYNTAX}, got ${fields.filter(Boolean).length}` };
+    return { ok: false, problem: `must have 6 fields: ${CRON_SYNTAX} (found ${fields.filter(Boolean).length})` };
   }
   const [minutesText, hoursText, domText, monthText, dowText, yearText] = fields as [
     string,

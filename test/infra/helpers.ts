@@ -20,11 +20,22 @@ export function config(overrides: Record<string, unknown> = {}): SchedulerConfig
   return parseConfig({ [CONTEXT_KEY]: rawConfig(overrides) });
 }
 
+/**
+ * An App; `bundle: false` skips the esbuild bundling of the function (about 1-2 s per stack) where
+ * the bundle is not what a test looks at.
+ */
+export function testApp(options: { bundle: boolean }): App {
+  return new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+}
+
 /** The stack on a plain App (no nag plugin: Template.fromStack re-synthesizes). */
-export function synthStack(overrides: Record<string, unknown> = {}): { stack: AtlasSnapshotStack; template: Template } {
-  const app = new App();
+export function synthStack(
+  overrides: Record<string, unknown> = {},
+  options: { bundle: boolean } = { bundle: false },
+): { app: App; stack: AtlasSnapshotStack; template: Template } {
+  const app = testApp(options);
   const stack = new AtlasSnapshotStack(app, 'AtlasSnapshotScheduler', { config: config(overrides) });
-  return { stack, template: Template.fromStack(stack) };
+  return { app, stack, template: Template.fromStack(stack) };
 }
 
 /** The one resource of a type whose logical id starts with `prefix`. */

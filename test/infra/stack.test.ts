@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRIC_DIMENSION_FUNCTION, METRIC_NAMESPACE, METRIC_SNAPSHOT_SECURED } from '../../lambda/snapshot/contract';
 import type { AtlasSnapshotStack } from '../../lib/atlas-snapshot-stack';
@@ -30,10 +33,15 @@ describe('the stack with the default configuration (new topic, secret by name, o
   let stack: AtlasSnapshotStack;
   let ids: { fn: string; role: string; logGroup: string; topic: string; key: string; failedQueue: string; dlq: string };
 
+  let outdir: string;
+
   beforeAll(() => {
-    ({ template, stack } = synthStack({
-      notificationEmails: ['all@example.com', { address: 'oncall@example.com', statuses: ['ERROR'] }],
-    }));
+    let app: App;
+    ({ app, template, stack } = synthStack(
+      { notificationEmails: ['all@example.com', { address: 'oncall@example.com', statuses: ['ERROR'] }] },
+      { bundle: true },
+    ));
+    outdir = app.outdir;
     ids = {
       fn: logicalId(template, 'AWS::Lambda::Function', 'SnapshotFunction'),
       role: logicalId(template, 'AWS::IAM::Role', 'SnapshotFunctionRole'),
@@ -59,6 +67,19 @@ describe('the stack with the default configuration (new topic, secret by name, o
       // Default TEXT format: the function writes its own JSON and EMF lines.
       const fn = template.findResources('AWS::Lambda::Function')[ids.fn] as { Properties: Record<string, unknown> };
       expect((fn.Properties.LoggingConfig as Record<string, unknown>).LogFormat).toBeUndefined();
+    });
+
+    it('is bundled locally by esbuild (no Docker) into one minified CommonJS index.js, no source map, AWS SDK external', () => {
+      const fn = template.findResources('AWS::Lambda::Function')[ids.fn] as { Properties: { Code: { S3Key: string } } };
+      const assetDir = join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+
+      expect(readdirSync(assetDir)).toEqual(['index.js']);
+      const code = readFileSync(join(assetDir, 'index.js'), 'utf8');
+      expect(code).not.toMatch(/sourceMappingURL/);
+      // Minified: long lines (newlines left are those inside template literals).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(500);
+      // The AWS SDK v3 is left to the runtime.
+      expect(code).toMatch(/require\("@aws-sdk\/client-sns"\)/);
     });
 
     it('has the environment of DESIGN section 2 and nothing else', () => {
