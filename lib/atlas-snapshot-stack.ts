@@ -2,7 +2,17 @@
  * The stack (DESIGN.md section 7): composes the constructs from the validated configuration and
  * holds every cdk-nag acknowledgment, each naming one finding on one resource with its reason.
  */
-import { Annotations, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  CfnRule,
+  Duration,
+  Fn,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SchedulerConfig } from './config';
@@ -31,6 +41,16 @@ export class AtlasSnapshotStack extends Stack {
   constructor(scope: Construct, id: string, props: AtlasSnapshotStackProps) {
     super(scope, id, props);
     const { config } = props;
+
+    // Resources named by ARN must be in the region the stack is deployed to: the function's SDK
+    // clients call the endpoints of their own region, and alarms notify topics of their own region.
+    // The region is unknown at synth (environment-agnostic), so CloudFormation checks it at deploy.
+    if (config.existingTopicArn !== undefined) {
+      this.requireStackRegion('ExistingTopicInStackRegion', 'existingTopicArn', config.existingTopicArn);
+    }
+    if (config.secretName.startsWith('arn:')) {
+      this.requireStackRegion('SecretInStackRegion', 'secretName', config.secretName);
+    }
 
     this.notifications = new Notifications(this, 'Notifications', {
       emailSubscriptions: config.notificationEmails,
@@ -100,6 +120,18 @@ export class AtlasSnapshotStack extends Stack {
     });
 
     this.acknowledgeNagFindings();
+  }
+
+  private requireStackRegion(id: string, field: string, arn: string): void {
+    const region = arn.split(':')[3] as string; // arn:<partition>:<service>:<region>:...
+    new CfnRule(this, id, {
+      assertions: [
+        {
+          assert: Fn.conditionEquals(Aws.REGION, region),
+          assertDescription: `atlasSnapshot.${field} is in ${region}: deploy the stack to ${region}, or use a resource of the stack's region`,
+        },
+      ],
+    });
   }
 
   private acknowledgeNagFindings(): void {

@@ -353,6 +353,10 @@ describe('the stack with the default configuration (new topic, secret by name, o
     template.hasOutput('MissedSnapshotAlarmWindow', { Value: '1 d 2 h (26 x 3600 s)' });
   });
 
+  it('has no deploy-time region rule when nothing is named by ARN', () => {
+    expect(Object.keys((template.toJSON() as { Rules: object }).Rules)).toEqual(['CheckBootstrapVersion']);
+  });
+
   it('is environment-agnostic (no account or region resolved at synth)', () => {
     expect(stack.resolve(stack.region)).toEqual(ref('AWS::Region'));
     expect(stack.resolve(stack.account)).toEqual(ref('AWS::AccountId'));
@@ -409,6 +413,21 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
         Resource: arnOf(failedQueue),
       },
     ]);
+  });
+
+  it('refuses at deploy a region other than the existing topic\'s and the secret\'s (checked by CloudFormation)', () => {
+    const rules = (template.toJSON() as { Rules: Record<string, unknown> }).Rules;
+
+    for (const [id, field] of [['ExistingTopicInStackRegion', 'existingTopicArn'], ['SecretInStackRegion', 'secretName']]) {
+      expect(rules[id as string]).toEqual({
+        Assertions: [
+          {
+            Assert: { 'Fn::Equals': [ref('AWS::Region'), 'eu-west-1'] },
+            AssertDescription: `atlasSnapshot.${field} is in eu-west-1: deploy the stack to eu-west-1, or use a resource of the stack's region`,
+          },
+        ],
+      });
+    }
   });
 
   it('sets ATLAS_BASE_URL, the secret ARN, the topic ARN and the configured timeout', () => {
