@@ -70,6 +70,8 @@ export class Schedules extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    // The construct id is the configured name (unique, Scheduler's charset): the schedule's logical
+    // id follows its name, so renaming a schedule replaces it and nothing else.
     this.schedules = props.schedules.map(
       (entry) =>
         new scheduler.Schedule(this, entry.name, {
