@@ -7,6 +7,12 @@ module.exports = {
     { ...common, displayName: 'lambda', testMatch: ['<rootDir>/test/lambda/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...common, displayName: 'local', testMatch: ['<rootDir>/test/local/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      // Synthesizes once: the tests run the bundle `cdk synth` writes to cdk.out.
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+    },
   ],
 };

@@ -1,0 +1,90 @@
+/**
+ * One machine, the whole job: the Atlas simulator, the local Secrets Manager and SNS endpoints,
+ * and the deployable bundle running in a Lambda-like child process wired to them only through
+ * the environment the stack sets (DESIGN.md section 2) and the SDK's standard endpoint settings.
+ * Used by `npm start`, the end-to-end tests and the benchmarks.
+ */
+import { atlasPreset, DEMO_SECRET_STRINGS, presetOptions, startAtlasSimulator, type AtlasSimulator, type AtlasSimulatorOptions, type PresetName } from './atlas-sim';
+import { startLocalAws, type LocalAws, type SecretSeed } from './aws';
+import { startFunction, type LocalFunction } from './lambda/runtime';
+
+export const LOCAL_SECRET_NAME = 'atlas/snapshot-scheduler';
+export const LOCAL_TOPIC_NAME = 'atlas-snapshot-notifications';
+export const LOCAL_FUNCTION_NAME = 'AtlasSnapshotScheduler-local';
+
+export type SecretChoice = keyof typeof DEMO_SECRET_STRINGS | 'missing' | 'malformed' | 'binary';
+
+export interface LocalRunOptions {
+  bundlePath: string;
+  preset?: PresetName;
+  /** Which secret the function finds: a demo credential shape, or a broken one. */
+  secret?: SecretChoice;
+  /** Default: the preset's targets. */
+  targets?: Array<{ projectId: string; clusterName: string }>;
+  /** Extra simulator options (latency, rate limit, faults, ...); the preset supplies the seed. */
+  simulator?: AtlasSimulatorOptions;
+  /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL). */
+  env?: Record<string, string>;
+  onLine?: (line: string) => void;
+}
+
+export interface LocalRun {
+  sim: AtlasSimulator;
+  aws: LocalAws;
+  fn: LocalFunction;
+  topicArn: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+function secretSeed(choice: SecretChoice): SecretSeed[] {
+  switch (choice) {
+    case 'missing':
+      return [];
+    case 'malformed':
+      return [{ name: LOCAL_SECRET_NAME, secretString: '{"publicKey": "only-half-of-a-key"}' }];
+    case 'binary':
+      return [{ name: LOCAL_SECRET_NAME, secretBinary: new Uint8Array([1, 2, 3]) }];
+    default:
+      return [{ name: LOCAL_SECRET_NAME, secretString: DEMO_SECRET_STRINGS[choice] }];
+  }
+}
+
+export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
+  const presetName = options.preset ?? 'default';
+  const sim = await startAtlasSimulator(presetOptions(presetName, options.simulator));
+  const aws = await startLocalAws({ secrets: secretSeed(options.secret ?? 'serviceAccount'), topics: [LOCAL_TOPIC_NAME] });
+  const topicArn = aws.sns.topicArn(LOCAL_TOPIC_NAME);
+  const env: Record<string, string> = {
+    ...aws.env,
+    ATLAS_SECRET_ID: LOCAL_SECRET_NAME,
+    SNS_TOPIC_ARN: topicArn,
+    ATLAS_TARGETS: JSON.stringify(options.targets ?? atlasPreset(presetName).targets),
+    SNAPSHOT_RETENTION_DAYS: '7',
+    SNAPSHOT_DESCRIPTION: 'Scheduled on-demand snapshot (atlas-snapshot-scheduler)',
+    ATLAS_BASE_URL: sim.url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...options.env,
+  };
+  let fn: LocalFunction;
+  try {
+    fn = await startFunction({ bundlePath: options.bundlePath, env, functionName: LOCAL_FUNCTION_NAME, onLine: options.onLine });
+  } catch (e: unknown) {
+    await Promise.all([sim.close(), aws.close()]);
+    throw e;
+  }
+  return {
+    sim,
+    aws,
+    fn,
+    topicArn,
+    env,
+    close: async () => {
+      await fn.close();
+      await Promise.all([sim.close(), aws.close()]);
+    },
+  };
+}
+
+/** An EventBridge Scheduler input as the stack's schedules send it. */
+export const SCHEDULED_EVENT = { schedule: 'nightly' } as const;
