@@ -1,3 +1,7 @@
+// The tests run on the machine's Node 20; the function runs on Lambda's Node 24. The SDK's
+// notice about Node 20's end of support is expected here and only clutters the test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Unit, template and end-to-end suites run as separate jest projects. */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
