@@ -42,6 +42,12 @@ const MAX_PAGES = 200;
 const MIN_REQUEST_MS = 100;
 const BACKOFF_BASE_MS = 300;
 const BACKOFF_CAP_MS = 8_000;
+/**
+ * 429s are Atlas saying "later", not a failure: they are waited out for as long as the deadline
+ * allows, up to this many times per request, instead of counting against `maxAttempts` (a busy
+ * token bucket shared by many targets would otherwise turn into errors).
+ */
+const MAX_RATE_LIMITED_RETRIES = 50;
 const DEFAULT_TOKEN_LIFETIME_S = 3_600;
 const TOKEN_PATH = '/api/oauth/token';
 
@@ -224,6 +230,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
     const label = `${request.method} ${request.path}`;
     let attempt = 0;
     let failures = 0;
+    let rateLimited = 0;
     let renewed = false;
     let lastFailure: string | undefined;
 
@@ -265,8 +272,17 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
       }
 
       const error = atlasError(response);
-      if (response.status === 429 || response.status >= 500) {
-        if (!request.idempotent && response.status !== 429) {
+      if (response.status === 429) {
+        rateLimited += 1;
+        lastFailure = `HTTP 429 ${error.code}`;
+        if (rateLimited > MAX_RATE_LIMITED_RETRIES) throw error;
+        const retryAfter = parseRetryAfterMs(response.headers['retry-after'], Date.now());
+        // At least what Atlas asked for, and still growing exponentially (MongoDB's advice).
+        await pause(Math.max(retryAfter ?? 0, backoffMs(Math.min(rateLimited, 6))), label, lastFailure);
+        continue;
+      }
+      if (response.status >= 500) {
+        if (!request.idempotent) {
           throw new AmbiguousRequestError(
             `${label} answered HTTP ${response.status} ${error.code}: ${error.message}; Atlas may have processed the request, so it was not sent again`,
             { httpStatus: response.status },
@@ -276,7 +292,6 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
         lastFailure = `HTTP ${response.status} ${error.code}`;
         if (failures >= maxAttempts) throw error;
         const retryAfter = parseRetryAfterMs(response.headers['retry-after'], Date.now());
-        // At least what Atlas asked for, and still growing exponentially (MongoDB's advice).
         await pause(Math.max(retryAfter ?? 0, backoffMs(failures)), label, lastFailure);
         continue;
       }

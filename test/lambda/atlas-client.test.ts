@@ -532,6 +532,20 @@ describe('retries', () => {
     expect(sleeps).toEqual([300, 600, 1200]);
   });
 
+  it('waits out more 429s than maxAttempts (Atlas asked for patience, not a failure)', async () => {
+    let calls = 0;
+    const route = () => (++calls <= 6 ? atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests.', { 'Retry-After': '1' }) : ok(cluster('Cluster0')));
+    const server = await serve(fakeAtlas({ issuer: newIssuer() }, route));
+    const { client, sleeps } = clientFor(server, { maxAttempts: 3 });
+
+    const result = await client.getCluster(PROJECT, 'Cluster0');
+
+    expect(result.name).toBe('Cluster0');
+    expect(apiRequests(server)).toHaveLength(7);
+    expect(sleeps).toHaveLength(6);
+    expect(Math.min(...sleeps)).toBeGreaterThanOrEqual(1000);
+  });
+
   it('times out a server that never answers and reports ATLAS_UNREACHABLE', async () => {
     const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => ({ hang: true })));
     const { client } = clientFor(server, { requestTimeoutMs: 50, maxAttempts: 2 });
