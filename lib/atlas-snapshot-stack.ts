@@ -17,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SchedulerConfig } from './config';
 import { Alarms } from './constructs/alarms';
+import { Egress } from './constructs/egress';
 import { Notifications } from './constructs/notifications';
 import { Schedules } from './constructs/schedules';
 import { SnapshotFunction } from './constructs/snapshot-function';
@@ -30,9 +31,12 @@ export interface AtlasSnapshotStackProps extends StackProps {
 export const CONSOLE_TEST_EVENT = JSON.stringify({ dryRun: true });
 
 export const MISSED_SNAPSHOT_ALARM_WARNING = 'atlas-snapshot-scheduler:MissedSnapshotAlarmNotCreated';
+export const SINGLE_SUBNET_WARNING = 'atlas-snapshot-scheduler:SingleSubnet';
 
 export class AtlasSnapshotStack extends Stack {
   readonly notifications: Notifications;
+  /** With `egress`: the function's network. */
+  readonly egress?: Egress;
   readonly snapshotFunction: SnapshotFunction;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
@@ -58,6 +62,20 @@ export class AtlasSnapshotStack extends Stack {
       ...(config.existingTopicKmsKeyArn !== undefined ? { existingTopicKmsKeyArn: config.existingTopicKmsKeyArn } : {}),
     });
 
+    if (config.egress !== undefined) {
+      this.egress = new Egress(this, 'Egress', {
+        config: config.egress,
+        flowLogRetention: config.logRetentionInDays as logs.RetentionDays,
+      });
+      if (config.egress.mode === 'vpc' && config.egress.subnetIds.length === 1) {
+        Annotations.of(this).addWarningV2(
+          SINGLE_SUBNET_WARNING,
+          `atlasSnapshot.egress.subnetIds names one subnet (${config.egress.subnetIds[0]}): the function cannot run while its ` +
+            'Availability Zone is impaired. Give a private subnet in a second zone as well.',
+        );
+      }
+    }
+
     this.snapshotFunction = new SnapshotFunction(this, 'SnapshotFunction', {
       secretName: config.secretName,
       ...(config.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: config.secretKmsKeyArn } : {}),
@@ -69,7 +87,13 @@ export class AtlasSnapshotStack extends Stack {
       ...(config.atlasBaseUrl !== undefined ? { atlasBaseUrl: config.atlasBaseUrl } : {}),
       timeout: Duration.seconds(config.timeoutSeconds),
       logRetention: config.logRetentionInDays as logs.RetentionDays,
+      ...(this.egress !== undefined
+        ? { network: { vpc: this.egress.vpc, subnets: this.egress.subnets, securityGroups: this.egress.securityGroups } }
+        : {}),
     });
+    if (this.egress !== undefined && this.snapshotFunction.networkInterfacePolicy !== undefined) {
+      this.egress.dependOnInterfacePermissions(this.snapshotFunction.networkInterfacePolicy);
+    }
 
     this.schedules = new Schedules(this, 'Schedules', {
       function: this.snapshotFunction.function,
@@ -118,6 +142,14 @@ export class AtlasSnapshotStack extends Stack {
         ? `${formatDuration(this.missedSnapshotWindow.window.windowSeconds)} (${this.missedSnapshotWindow.window.evaluationPeriods} x ${this.missedSnapshotWindow.window.periodSeconds} s)`
         : 'not created: the schedules leave more than CloudWatch can evaluate (7 days)',
     });
+    if (this.egress?.natEip !== undefined) {
+      new CfnOutput(this, 'AtlasAccessListIp', {
+        description:
+          'The Elastic IP of the NAT gateway the function calls Atlas through: add it to the API access list of the ' +
+          'Atlas service account or API key in the secret',
+        value: this.egress.natEip.attrPublicIp,
+      });
+    }
 
     this.acknowledgeNagFindings();
   }
@@ -144,6 +176,21 @@ export class AtlasSnapshotStack extends Stack {
           'The secret is configured by name; Secrets Manager appends "-" and 6 random characters to its ARN, and ' +
           '"??????" matches exactly those 6 characters, so the statement names that one secret (give the complete ARN ' +
           'in secretName to avoid the pattern).',
+      });
+    }
+    if (fn.networkInterfacePolicy !== undefined && fn.networkInterfaceArn !== undefined) {
+      Validations.of(fn.networkInterfacePolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only ec2:DescribeNetworkInterfaces is granted on "*": the action has no resource-level permissions, and ' +
+          'Lambda needs it to attach the function to the VPC (egress option).',
+      });
+      Validations.of(fn.networkInterfacePolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResourceText(this, fn.networkInterfaceArn)}]`,
+        reason:
+          'Lambda creates, deletes and assigns addresses to the function\'s VPC network interfaces with its role; their ids ' +
+          'do not exist before Lambda creates them, and AWS\'s Lambda guide gives this account-and-region form ' +
+          '(arn:...:ec2:<region>:<account>:*/*) because Lambda checks DeleteNetworkInterface when it creates the function.',
       });
     }
     Validations.of(fn.failedRunQueue).acknowledge({

@@ -46,6 +46,27 @@ export interface EmailSubscriptionConfig {
   statuses?: Status[];
 }
 
+/**
+ * Where the function's calls to Atlas come from (Atlas checks the caller's IP against the API access
+ * list of the service account or API key). Absent: outside any VPC, on Lambda's shared addresses.
+ */
+export type EgressConfig = NatEgressConfig | VpcEgressConfig;
+
+/** The stack creates a small VPC whose one NAT gateway has an Elastic IP: the IP to put on the access list. */
+export interface NatEgressConfig {
+  mode: 'nat';
+}
+
+/** The function runs in an existing VPC, named by ids only (no lookups), whose egress the user controls. */
+export interface VpcEgressConfig {
+  mode: 'vpc';
+  vpcId: string;
+  /** Private subnets of `vpcId` with a route to the internet through the user's NAT or firewall. */
+  subnetIds: string[];
+  /** Added to the function's own security group (which allows only outbound HTTPS). */
+  securityGroupIds: string[];
+}
+
 export interface SchedulerConfig {
   /** Secret name, or its complete ARN. */
   secretName: string;
@@ -64,6 +85,8 @@ export interface SchedulerConfig {
   logRetentionInDays: number;
   /** Added to the longest gap between runs (with the timeout) before the missed-snapshot alarm fires. */
   alarmGraceMinutes: number;
+  /** Absent: no VPC (today's behaviour). */
+  egress?: EgressConfig;
 }
 
 export const DEFAULTS = {
@@ -98,8 +121,19 @@ const FIELDS: Record<string, FieldKind> = {
   timeoutSeconds: 'integer',
   logRetentionInDays: 'integer',
   alarmGraceMinutes: 'integer',
+  egress: 'json',
 };
 const SCHEDULE_FIELDS = ['name', 'expression', 'timezone', 'retentionInDays', 'description'];
+const EGRESS_FIELDS = { nat: ['mode'], vpc: ['mode', 'vpcId', 'subnetIds', 'securityGroupIds'] } as const;
+const EGRESS_SHAPE = '{ "mode": "nat" } or { "mode": "vpc", "vpcId", "subnetIds", "securityGroupIds"? }';
+/** Lambda's limits on a function's VPC configuration. */
+export const MAX_SUBNETS = 16;
+export const MAX_SECURITY_GROUPS = 5;
+/** EC2 resource ids: the prefix and 8 (older resources) or 17 lowercase hexadecimal characters. */
+const ec2Id = (prefix: string): RegExp => new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
+const VPC_ID = ec2Id('vpc');
+const SUBNET_ID = ec2Id('subnet');
+const SECURITY_GROUP_ID = ec2Id('sg');
 const EMAIL_FIELDS = ['address', 'statuses'];
 
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -222,6 +256,7 @@ function validate(raw: Record<string, unknown>, problems: string[]): SchedulerCo
   }
   const alarmGraceMinutes = raw.alarmGraceMinutes ?? DEFAULTS.alarmGraceMinutes;
   integerInRange(alarmGraceMinutes, f('alarmGraceMinutes'), 0, MAX_ALARM_GRACE_MINUTES, problems);
+  const egress = raw.egress === undefined ? undefined : validateEgress(raw.egress, f('egress'), problems);
 
   if (problems.length > start) return undefined;
 
@@ -239,6 +274,7 @@ function validate(raw: Record<string, unknown>, problems: string[]): SchedulerCo
     ...optional('existingTopicArn', raw.existingTopicArn as string | undefined),
     ...optional('existingTopicKmsKeyArn', raw.existingTopicKmsKeyArn as string | undefined),
     ...optional('atlasBaseUrl', raw.atlasBaseUrl as string | undefined),
+    ...optional('egress', egress),
   };
   checkEnvironmentSize(config, f('targets'), problems);
   return problems.length > start ? undefined : config;
@@ -339,6 +375,74 @@ function validateEmails(value: unknown, field: string, problems: string[]): Emai
     if (problems.length > before) return [];
     return [{ address: address as string, ...optional('statuses', statuses as Status[] | undefined) }];
   });
+}
+
+function validateEgress(value: unknown, field: string, problems: string[]): EgressConfig | undefined {
+  if (!isPlainObject(value)) {
+    problems.push(`${field} must be ${EGRESS_SHAPE}, got ${show(value)}`);
+    return undefined;
+  }
+  const { mode } = value;
+  if (mode !== 'nat' && mode !== 'vpc') {
+    problems.push(
+      `${field}.mode must be "nat" (the stack creates a VPC whose NAT gateway has an Elastic IP) or "vpc" ` +
+        `(an existing VPC named by vpcId and subnetIds), got ${show(mode)}`,
+    );
+    return undefined;
+  }
+  const before = problems.length;
+  const allowed: readonly string[] = EGRESS_FIELDS[mode];
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) problems.push(`${field}.${key} is not a known field for mode "${mode}" (allowed: ${allowed.join(', ')})`);
+  }
+  if (mode === 'nat') return problems.length > before ? undefined : { mode };
+
+  const { vpcId } = value;
+  if (typeof vpcId !== 'string' || !VPC_ID.test(vpcId)) {
+    problems.push(`${field}.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got ${show(vpcId)}`);
+  }
+  const subnetIds = ec2IdList(value.subnetIds, `${field}.subnetIds`, SUBNET_ID, 'subnet', 1, MAX_SUBNETS, problems);
+  const securityGroupIds = ec2IdList(
+    value.securityGroupIds ?? [],
+    `${field}.securityGroupIds`,
+    SECURITY_GROUP_ID,
+    'sg',
+    0,
+    MAX_SECURITY_GROUPS - 1,
+    problems,
+    ' (Lambda allows 5 security groups per function and the stack adds the function\'s own)',
+  );
+  if (problems.length > before) return undefined;
+  return { mode, vpcId: vpcId as string, subnetIds, securityGroupIds };
+}
+
+/** A list of distinct EC2 ids of one kind, between min and max entries long. */
+function ec2IdList(
+  value: unknown,
+  field: string,
+  pattern: RegExp,
+  prefix: string,
+  min: number,
+  max: number,
+  problems: string[],
+  why = '',
+): string[] {
+  const kind = `${prefix}- ids`;
+  if (!Array.isArray(value) || value.length < min || value.length > max) {
+    problems.push(`${field} must be an array of ${min} to ${max} ${kind}${why}, got ${show(value)}`);
+    return [];
+  }
+  const seen = new Set<string>();
+  value.forEach((id: unknown, i) => {
+    if (typeof id !== 'string' || !pattern.test(id)) {
+      problems.push(`${field}[${i}] must be a ${prefix}- id (${prefix}- and 8 or 17 lowercase hexadecimal characters), got ${show(id)}`);
+    } else if (seen.has(id)) {
+      problems.push(`${field}[${i}] repeats ${show(id)}: each id can be given once`);
+    } else {
+      seen.add(id);
+    }
+  });
+  return value as string[];
 }
 
 /**

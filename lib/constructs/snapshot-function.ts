@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -34,7 +35,27 @@ export interface SnapshotFunctionProps {
   atlasBaseUrl?: string;
   timeout: Duration;
   logRetention: logs.RetentionDays;
+  /** Runs the function in these subnets with these security groups (the `egress` option). */
+  network?: FunctionNetwork;
 }
+
+export interface FunctionNetwork {
+  vpc: ec2.IVpc;
+  subnets: ec2.ISubnet[];
+  securityGroups: ec2.ISecurityGroup[];
+}
+
+/**
+ * What Lambda does with the function's role to attach it to a VPC (the actions of AWS's managed
+ * AWSLambdaVPCAccessExecutionRole, which this role does not get: it has no managed policy).
+ */
+export const NETWORK_INTERFACE_READ_ACTIONS = ['ec2:DescribeNetworkInterfaces'];
+export const NETWORK_INTERFACE_WRITE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 export class SnapshotFunction extends Construct {
   readonly function: NodejsFunction;
@@ -46,6 +67,10 @@ export class SnapshotFunction extends Construct {
   readonly secretArn: string;
   /** True when `secretArn` ends in `-??????` (a secret given by name). */
   readonly secretArnIsPattern: boolean;
+  /** With `network`: the role's inline policy for the function's network interfaces. */
+  readonly networkInterfacePolicy?: iam.Policy;
+  /** With `network`: the EC2 resources `NETWORK_INTERFACE_WRITE_ACTIONS` are granted on. */
+  readonly networkInterfaceArn?: string;
 
   constructor(scope: Construct, id: string, props: SnapshotFunctionProps) {
     super(scope, id);
@@ -94,6 +119,27 @@ export class SnapshotFunction extends Construct {
       );
     }
 
+    if (props.network !== undefined) {
+      // Lambda checks these permissions when it creates the function and uses them to create and
+      // later delete the function's network interfaces. DescribeNetworkInterfaces has no
+      // resource-level permissions ("*" only). The others are granted on every EC2 resource of this
+      // account and region (arn:...:ec2:<region>:<account>:*/*), the form AWS's Lambda guide gives:
+      // the interfaces' ids do not exist before Lambda creates them, and a role limited to
+      // network-interface/* is reported to fail Lambda's check for DeleteNetworkInterface.
+      this.networkInterfaceArn = stack.formatArn({ service: 'ec2', resource: '*', resourceName: '*' });
+      this.networkInterfacePolicy = new iam.Policy(this, 'NetworkInterfacePolicy', {
+        roles: [this.role],
+        statements: [
+          new iam.PolicyStatement({ sid: 'DescribeNetworkInterfaces', actions: NETWORK_INTERFACE_READ_ACTIONS, resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'ManageNetworkInterfaces',
+            actions: NETWORK_INTERFACE_WRITE_ACTIONS,
+            resources: [this.networkInterfaceArn],
+          }),
+        ],
+      });
+    }
+
     this.failedRunQueue = new sqs.Queue(this, 'FailedRunQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -136,6 +182,15 @@ export class SnapshotFunction extends Construct {
         // types; the function uploads none. Relative to the project root (esbuild's cwd).
         esbuildArgs: { '--alias:mime-types': './lambda/shims/mime-types.js' },
       },
+      ...(props.network !== undefined
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: props.network.subnets },
+            securityGroups: props.network.securityGroups,
+          }
+        : {}),
     });
+    // Lambda checks the network-interface permissions when it creates the function.
+    if (this.networkInterfacePolicy !== undefined) this.function.node.addDependency(this.networkInterfacePolicy);
   }
 }
