@@ -58,7 +58,13 @@ export function adviceFor(o: Outcome): string {
     case Codes.BACKUP_NOT_ENABLED:
       return 'Enable Cloud Backup on the cluster in Atlas (cluster > Edit configuration > Backups), or remove it from the targets.';
     case 'IP_ADDRESS_NOT_ON_ACCESS_LIST':
-      return 'Add the function\'s egress IP to the API access list of the service account or API key (Atlas > Organization > Access Manager > Applications); the README explains how to get a fixed egress IP.';
+      return (
+        'Add the function\'s egress IP to the API access list of the service account or API key in the secret ' +
+        '(Atlas: Organization > Access Manager > Applications > Service Accounts or API Keys > the account or key > Add Access List Entry), then run again. ' +
+        'Which IP: with the stack option egress {"mode":"nat"}, the stack output AtlasAccessListIp (it does not change); ' +
+        'with {"mode":"vpc"}, your VPC\'s NAT address. Without egress the function calls Atlas from Lambda\'s shared, changing ' +
+        'addresses (the one Atlas saw is in the detail above): deploy with egress rather than adding it (README, IP access list).'
+      );
     case 'CLUSTER_NOT_FOUND':
       return 'Check the clusterName in the targets: the cluster may have been renamed or deleted.';
     case 'GROUP_NOT_FOUND':
