@@ -10,7 +10,7 @@
  * Both: the function's own security group allows outbound TCP 443 to anywhere and nothing else
  * (DNS goes to the VPC resolver, which security groups do not filter), and no inbound traffic.
  */
-import { Annotations, Aws, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -87,11 +87,9 @@ export class Egress extends Construct {
       this.subnets = vpc.privateSubnets;
     } else {
       // Ids only: no lookup. The zones are required by the type but used only to place subnets given
-      // as attributes; the subnets here are given one by one, so the stack's (Fn::GetAZs) will do.
-      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-        vpcId: config.vpcId,
-        availabilityZones: Stack.of(this).availabilityZones,
-      });
+      // as attributes; the subnets here are given one by one. Fn::GetAZs (not stack.availabilityZones,
+      // which looks zones up when the stack has an account and region) keeps synthesis offline.
+      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: config.vpcId, availabilityZones: Fn.getAzs() });
       this.subnets = config.subnetIds.map((subnetId, i) => {
         const subnet = ec2.Subnet.fromSubnetId(this, `Subnet${i + 1}`, subnetId);
         Annotations.of(subnet).acknowledgeWarning(

@@ -3,6 +3,7 @@
  * gateway has an Elastic IP (the stack output to put on the Atlas API access list); `vpc` runs the
  * function in an existing VPC named by ids. Each mode is synthesized once per describe.
  */
+import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { AtlasSnapshotStack } from '../../lib/atlas-snapshot-stack';
 import { SINGLE_SUBNET_WARNING } from '../../lib/atlas-snapshot-stack';
@@ -121,11 +122,12 @@ describe('egress absent (the default): no network resources at all', () => {
 });
 
 describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Elastic IP', () => {
+  let app: App;
   let template: Template;
   let ids: { vpc: string; eip: string; nat: string; privateSubnets: string[]; publicSubnets: string[]; sg: string; flowLogGroup: string };
 
   beforeAll(() => {
-    ({ template } = synthStack({ egress: { mode: 'nat' } }));
+    ({ app, template } = synthStack({ egress: { mode: 'nat' } }));
     const subnets = (kind: string): string[] =>
       Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => id.startsWith(`EgressVpc${kind}Subnet`)).sort();
     ids = {
@@ -155,6 +157,10 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
     });
     expect(ids.publicSubnets).toHaveLength(2);
     expect(ids.privateSubnets).toHaveLength(2);
+  });
+
+  it('needs no context lookup (synth stays offline, without credentials)', () => {
+    expect(app.synth().manifest.missing).toBeUndefined();
   });
 
   it('uses two zones chosen at deploy time (Fn::GetAZs, no lookup) and gives nothing a public address', () => {
@@ -235,11 +241,12 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
 });
 
 describe('egress { "mode": "vpc" }: an existing VPC named by ids', () => {
+  let app: App;
   let template: Template;
   let stack: AtlasSnapshotStack;
 
   beforeAll(() => {
-    ({ template, stack } = synthStack({
+    ({ app, template, stack } = synthStack({
       egress: { mode: 'vpc', vpcId: VPC_ID, subnetIds: [SUBNET_A, SUBNET_B], securityGroupIds: [GIVEN_SG] },
     }));
   });
@@ -249,6 +256,10 @@ describe('egress { "mode": "vpc" }: an existing VPC named by ids', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC_ID });
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
     expect(Object.keys(template.findOutputs('*'))).not.toContain('AtlasAccessListIp');
+  });
+
+  it('needs no context lookup (synth stays offline, without credentials)', () => {
+    expect(app.synth().manifest.missing).toBeUndefined();
   });
 
   it('runs the function in the given subnets with its own security group and the given ones', () => {
