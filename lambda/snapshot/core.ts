@@ -6,7 +6,7 @@
 import { AmbiguousRequestError, CodedError, Codes, describeError, isCodedError } from './errors';
 import type { RunRequest } from './event';
 import type { AtlasApi, AtlasCluster, AtlasSnapshot, Logger, Outcome, Status, Target } from './types';
-import { mapWithConcurrency } from './pool';
+import { mapInOrder, mapWithConcurrency, roundRobinOrder } from './pool';
 import { ALL_CLUSTERS } from './validation';
 
 export interface RunContext {
@@ -84,7 +84,10 @@ export async function runTargets(ctx: RunContext): Promise<Outcome[]> {
     }
   }
 
-  return mapWithConcurrency(slots, ctx.concurrency, (slot) =>
+  // Work through the clusters one project after another (round-robin), so that many clusters
+  // in one project do not exhaust that project's Atlas rate limit while others wait.
+  const order = roundRobinOrder(slots, (slot) => ('status' in slot ? '' : slot.target.projectId));
+  return mapInOrder(slots, order, ctx.concurrency, (slot) =>
     'status' in slot ? Promise.resolve(slot) : processCluster(slot, ctx, make),
   );
 }

@@ -16,3 +16,39 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(workers);
   return results;
 }
+
+/**
+ * The order in which to work through `items` so that consecutive items come from different
+ * groups where possible (round-robin over the groups, each group keeping its own order).
+ * Atlas rate-limits per project, so interleaving projects spreads the requests over their
+ * budgets instead of draining one project's budget at a time.
+ */
+export function roundRobinOrder<T>(items: readonly T[], groupOf: (item: T) => string): number[] {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const key = groupOf(item);
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  });
+  const queues = [...groups.values()];
+  const order: number[] = [];
+  for (let round = 0; order.length < items.length; round++) {
+    for (const queue of queues) if (round < queue.length) order.push(queue[round] as number);
+  }
+  return order;
+}
+
+/** Like mapWithConcurrency, but starts the items in `order`; results keep the input order. */
+export async function mapInOrder<T, R>(
+  items: readonly T[],
+  order: readonly number[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  await mapWithConcurrency(order, limit, async (index) => {
+    results[index] = await fn(items[index] as T, index);
+  });
+  return results;
+}

@@ -42,7 +42,8 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
     ...options.env,
     LOCAL_LAMBDA_BUNDLE: path.resolve(options.bundlePath),
   };
-  const child = fork(RUNNER, [], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  // execArgv: [] so the function process is plain Node, not whatever loader (tsx, jest) runs us.
+  const child = fork(RUNNER, [], { env, execArgv: [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const functionName = options.functionName ?? 'atlas-snapshot-scheduler-local';
   let current: string[] = [];
   let buffered = '';

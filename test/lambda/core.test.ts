@@ -241,6 +241,25 @@ describe('core: several targets', () => {
     expect(outcomes.map((o) => [o.clusterName, o.status])).toEqual([['B', 'SUCCESS'], ['A', 'ERROR']]);
   });
 
+  it('works through the projects in turn (Atlas limits each project), outcomes keep the target order', async () => {
+    const atlas = new FakeAtlas();
+    const targets: Target[] = [];
+    for (const [project, count] of [[P1, 3], [P2, 2]] as const) {
+      for (let i = 0; i < count; i++) {
+        atlas.addCluster(project, replicaSet(`C${i}`));
+        targets.push({ projectId: project, clusterName: `C${i}` });
+      }
+    }
+
+    const outcomes = await runTargets(context(atlas, request(targets), 1));
+
+    expect(outcomes.map((o) => `${o.projectId === P1 ? 'P1' : 'P2'}/${o.clusterName}`)).toEqual([
+      'P1/C0', 'P1/C1', 'P1/C2', 'P2/C0', 'P2/C1',
+    ]);
+    const started = atlas.callsOf('getCluster').map((c) => `${c.projectId === P1 ? 'P1' : 'P2'}/${c.clusterName}`);
+    expect(started).toEqual(['P1/C0', 'P2/C0', 'P1/C1', 'P2/C1', 'P1/C2']);
+  });
+
   it('one failing target does not stop the others, and concurrency stays bounded', async () => {
     const atlas = new FakeAtlas();
     const targets: Target[] = [];

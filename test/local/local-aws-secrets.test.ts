@@ -25,7 +25,9 @@ afterEach(async () => {
 
 /** A client configured only by environment variables, as the function's will be. */
 function clientFromEnv(env: Record<string, string>): SecretsManagerClient {
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[name];
+  }
   Object.assign(process.env, env);
   return new SecretsManagerClient({ maxAttempts: 1 });
 }

@@ -26,7 +26,9 @@ afterEach(async () => {
 });
 
 function clientFromEnv(env: Record<string, string>, maxAttempts = 1): SNSClient {
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[name];
+  }
   Object.assign(process.env, env);
   return new SNSClient({ maxAttempts });
 }
