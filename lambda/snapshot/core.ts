@@ -17,6 +17,8 @@ export interface RunContext {
   concurrency: number;
   /** An Atlas client for one target (its logger tagged with the target). */
   atlasFor: (target: Target, logger: Logger) => AtlasApi;
+  /** Told about each outcome as soon as it is known (so it can be reported at once). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 /** A cluster to process; `viaWildcard` when it was found through `"clusterName": "*"`. */
@@ -87,9 +89,11 @@ export async function runTargets(ctx: RunContext): Promise<Outcome[]> {
   // Work through the clusters one project after another (round-robin), so that many clusters
   // in one project do not exhaust that project's Atlas rate limit while others wait.
   const order = roundRobinOrder(slots, (slot) => ('status' in slot ? '' : slot.target.projectId));
-  return mapInOrder(slots, order, ctx.concurrency, (slot) =>
-    'status' in slot ? Promise.resolve(slot) : processCluster(slot, ctx, make),
-  );
+  return mapInOrder(slots, order, ctx.concurrency, async (slot) => {
+    const outcome = 'status' in slot ? slot : await processCluster(slot, ctx, make);
+    ctx.onOutcome?.(outcome);
+    return outcome;
+  });
 }
 
 type Make = ReturnType<typeof outcomeFactory>;

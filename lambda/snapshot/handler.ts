@@ -12,7 +12,7 @@ import { Codes, describeError } from './errors';
 import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './event';
 import { emfRecord } from './metrics';
 import type { Publisher } from './notify';
-import { mapWithConcurrency } from './pool';
+import { createLimiter } from './pool';
 import type { AtlasApi, AtlasCredentials, Deadline, Logger, Outcome, Target, Trigger } from './types';
 import { isPlainObject } from './validation';
 
@@ -75,8 +75,12 @@ export function createHandler(deps: HandlerDeps) {
     const logger = deps.logger.child({ invocationId });
     logger.info('invocation started', { event: summarizeEvent(event) });
 
-    const results = await decide(event, invocationId, remaining, logger);
-    const failures = await report(results, context.functionName, logger);
+    // Each outcome is logged and published as soon as it is known, while the other targets are
+    // still running: nothing already decided is lost if the invocation is cut short.
+    const reporter = createReporter(context.functionName, logger);
+    const results = await decide(event, invocationId, remaining, logger, reporter.add);
+    for (const outcome of results) reporter.add(outcome);
+    const failures = await reporter.done();
 
     const errors = results.filter((r) => r.status === 'ERROR');
     logger.info('invocation finished', {
@@ -97,6 +101,7 @@ export function createHandler(deps: HandlerDeps) {
     invocationId: string,
     remaining: () => number,
     logger: Logger,
+    onOutcome: (outcome: Outcome) => void,
   ): Promise<Outcome[]> {
     const trigger = triggerOf(event);
     const fallback = outcomeFactory({
@@ -127,7 +132,7 @@ export function createHandler(deps: HandlerDeps) {
       return request.targets.map((t) => make(t, 'ERROR', extra.code, extra));
     }
 
-    const results = await runAll(request, config, secret, invocationId, remaining, logger);
+    const results = await runAll(request, config, secret, invocationId, remaining, logger, onOutcome);
     if (results.some((r) => r.code === Codes.ATLAS_AUTH_FAILED || r.httpStatus === 401)) {
       // Maybe the secret was rotated since it was cached: read it again next time.
       deps.secrets?.invalidate();
@@ -142,6 +147,7 @@ export function createHandler(deps: HandlerDeps) {
     invocationId: string,
     remaining: () => number,
     logger: Logger,
+    onOutcome: (outcome: Outcome) => void,
   ): Promise<Outcome[]> {
     const reserve = publishReserveMs(remaining(), request.targets.length);
     const deadline: Deadline = { remainingMs: () => remaining() - reserve };
@@ -161,18 +167,27 @@ export function createHandler(deps: HandlerDeps) {
       now,
       logger,
       concurrency: config.concurrency,
+      onOutcome,
       atlasFor: (_target: Target, targetLogger: Logger) =>
         deps.createAtlas({ baseUrl, credentials: secret.credentials, deadline, logger: targetLogger }),
     });
   }
 
-  async function report(
-    results: Outcome[],
-    functionName: string | undefined,
-    logger: Logger,
-  ): Promise<Array<{ outcome: Outcome; error: string }>> {
+  /**
+   * Logs, counts and publishes each outcome once (`add` ignores one it has already seen), at most
+   * PUBLISH_CONCURRENCY publishes in flight; `done` waits for them and returns the failures.
+   */
+  function createReporter(functionName: string | undefined, logger: Logger) {
+    const seen = new Set<Outcome>();
+    const pending: Array<Promise<void>> = [];
     const failures: Array<{ outcome: Outcome; error: string }> = [];
-    await mapWithConcurrency(results, PUBLISH_CONCURRENCY, async (outcome) => {
+    const limit = createLimiter(PUBLISH_CONCURRENCY);
+    const add = (outcome: Outcome): void => {
+      if (seen.has(outcome)) return;
+      seen.add(outcome);
+      pending.push(limit(() => reportOne(outcome)));
+    };
+    const reportOne = async (outcome: Outcome): Promise<void> => {
       const tagged = logger.child({ projectId: outcome.projectId, clusterName: outcome.clusterName });
       (outcome.status === 'ERROR' ? tagged.error : tagged.info)('outcome', { outcome });
       if (functionName) deps.writeMetric(emfRecord(functionName, outcome, now()));
@@ -188,8 +203,12 @@ export function createHandler(deps: HandlerDeps) {
         tagged.error('notification could not be published', { error: e });
         failures.push({ outcome, error });
       }
-    });
-    return failures;
+    };
+    const done = async () => {
+      await Promise.all(pending);
+      return failures;
+    };
+    return { add, done };
   }
 }
 

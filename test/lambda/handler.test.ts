@@ -111,13 +111,34 @@ describe('handler', () => {
   it('emits one EMF record per target; only requested or in-progress count as secured', async () => {
     const h = harness();
     await h.handler(scheduled, lambdaContext);
-    expect(h.metrics.map((m) => [m.clusterName, m.SnapshotSecured, m.TargetErrors, m.FunctionName])).toEqual([
-      ['Cluster0', 1, 0, 'atlas-snapshots'],
+    // Records are written as targets finish, so in completion order.
+    const records = h.metrics.map((m) => [m.clusterName, m.SnapshotSecured, m.TargetErrors, m.FunctionName]);
+    expect(records.sort()).toEqual([
       ['Busy', 1, 0, 'atlas-snapshots'],
+      ['Cluster0', 1, 0, 'atlas-snapshots'],
     ]);
     expect(h.metrics[0]).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'AtlasSnapshotScheduler', Dimensions: [['FunctionName']] }] },
     });
+  });
+
+  it('publishes each outcome as soon as its target is done, while a slower target is still running', async () => {
+    const h = harness();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const list = h.atlas.listSnapshots.bind(h.atlas);
+    h.atlas.listSnapshots = async (projectId, clusterName, sharded) => {
+      if (clusterName === 'Busy') await gate;
+      return list(projectId, clusterName, sharded);
+    };
+
+    const run = h.handler(scheduled, lambdaContext);
+    for (let i = 0; i < 100 && published().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+
+    expect(published().map((m) => m.MessageAttributes?.clusterName?.StringValue)).toEqual(['Cluster0']);
+    release();
+    await run;
+    expect(published().map((m) => m.MessageAttributes?.clusterName?.StringValue)).toEqual(['Cluster0', 'Busy']);
   });
 
   it('an Atlas error on one target: both published, then the invocation fails naming it', async () => {
