@@ -59,11 +59,6 @@ async function main(): Promise<void> {
   const loadRuns = option('runs', 25);
   const repeats = option('repeats', 3);
   const full = process.argv.includes('--full');
-  // local/lambda/runtime.ts forks the function process with this process's execArgv, which under
-  // `tsx` carries tsx's loader hooks (+20-27 MB RSS, +15-35 ms module load in the child). Lambda
-  // runs plain node: clear them so the function process is measured as it would run there.
-  process.execArgv = [];
-
   progress('cdk synth (the deployable bundle) and the floor / naive comparison bundles ...');
   const bundles = await prepareBundles();
   const bundlePath = path.join(PROJECT_ROOT, bundles.handler.file);
@@ -225,7 +220,7 @@ async function main(): Promise<void> {
     ),
     '',
     'ideal bound = ceil(targets / concurrency) x round trips per target x 50 ms (the one shared token request not counted);',
-    'to 1st Atlas answer = token request, secret read and the first call; after last Atlas answer = reporting (logs, SNS publishes);',
+    'to 1st Atlas answer = token request, secret read and the first call; after last Atlas answer = reporting the last target (the others are published as they finish);',
     'function CPU = user + system time of the function process during the invocation (median)',
     ...(big.cpuMs === undefined
       ? []
