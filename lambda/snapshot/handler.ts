@@ -56,6 +56,14 @@ export class InvocationFailedError extends Error {
   }
 }
 
+/** One invocation's identity, clock, logger and the sink its outcomes go to as they are known. */
+interface Invocation {
+  invocationId: string;
+  remaining: () => number;
+  logger: Logger;
+  onOutcome: (outcome: Outcome) => void;
+}
+
 /** Time assumed when no Lambda context tells (a local run without one). */
 const DEFAULT_LOCAL_BUDGET_MS = 5 * 60_000;
 const PUBLISH_CONCURRENCY = 8;
@@ -78,7 +86,7 @@ export function createHandler(deps: HandlerDeps) {
     // Each outcome is logged and published as soon as it is known, while the other targets are
     // still running: nothing already decided is lost if the invocation is cut short.
     const reporter = createReporter(context.functionName, logger);
-    const results = await decide(event, invocationId, remaining, logger, reporter.add);
+    const results = await decide(event, { invocationId, remaining, logger, onOutcome: reporter.add });
     for (const outcome of results) reporter.add(outcome);
     const failures = await reporter.done();
 
@@ -96,13 +104,8 @@ export function createHandler(deps: HandlerDeps) {
     return { results };
   };
 
-  async function decide(
-    event: unknown,
-    invocationId: string,
-    remaining: () => number,
-    logger: Logger,
-    onOutcome: (outcome: Outcome) => void,
-  ): Promise<Outcome[]> {
+  async function decide(event: unknown, invocation: Invocation): Promise<Outcome[]> {
+    const { invocationId, logger } = invocation;
     const trigger = triggerOf(event);
     const fallback = outcomeFactory({
       request: { targets: [], retentionInDays: 0, description: '', dryRun: false, trigger },
@@ -132,7 +135,7 @@ export function createHandler(deps: HandlerDeps) {
       return request.targets.map((t) => make(t, 'ERROR', extra.code, extra));
     }
 
-    const results = await runAll(request, config, secret, invocationId, remaining, logger, onOutcome);
+    const results = await runAll(request, config, secret, invocation);
     if (results.some((r) => r.code === Codes.ATLAS_AUTH_FAILED || r.httpStatus === 401)) {
       // Maybe the secret was rotated since it was cached: read it again next time.
       deps.secrets?.invalidate();
@@ -140,15 +143,8 @@ export function createHandler(deps: HandlerDeps) {
     return results;
   }
 
-  function runAll(
-    request: RunRequest,
-    config: FunctionConfig,
-    secret: ParsedSecret,
-    invocationId: string,
-    remaining: () => number,
-    logger: Logger,
-    onOutcome: (outcome: Outcome) => void,
-  ): Promise<Outcome[]> {
+  function runAll(request: RunRequest, config: FunctionConfig, secret: ParsedSecret, invocation: Invocation): Promise<Outcome[]> {
+    const { invocationId, remaining, logger, onOutcome } = invocation;
     const reserve = publishReserveMs(remaining(), request.targets.length);
     const deadline: Deadline = { remainingMs: () => remaining() - reserve };
     const baseUrl = config.baseUrl ?? secret.baseUrl ?? DEFAULT_ATLAS_BASE_URL;

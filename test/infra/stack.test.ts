@@ -18,6 +18,18 @@ function arnOf(id: string): { 'Fn::GetAtt': [string, string] } {
   return { 'Fn::GetAtt': [id, 'Arn'] };
 }
 
+/** The queue's policy denies every request made without TLS. */
+function expectTlsOnlyQueue(template: Template, queueId: string): void {
+  template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [ref(queueId)],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    },
+  });
+}
+
 /** The statements of the function role's only policy. */
 function functionStatements(template: Template): unknown[] {
   const policies = template.findResources('AWS::IAM::Policy', {
@@ -112,14 +124,7 @@ describe('the stack with the default configuration (new topic, secret by name, o
 
     it('keeps failed runs 14 days in an encrypted, TLS-only queue', () => {
       template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [ref(ids.failedQueue)],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      });
+      expectTlsOnlyQueue(template, ids.failedQueue);
     });
   });
 
@@ -283,14 +288,7 @@ describe('the stack with the default configuration (new topic, secret by name, o
     it('keeps undelivered events 14 days in an encrypted, TLS-only queue', () => {
       const queue = template.findResources('AWS::SQS::Queue')[ids.dlq] as { Properties: Record<string, unknown> };
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [ref(ids.dlq)],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      });
+      expectTlsOnlyQueue(template, ids.dlq);
     });
   });
 

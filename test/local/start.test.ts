@@ -45,6 +45,17 @@ function entry(extra: Partial<RequestLogEntry>): RequestLogEntry {
   };
 }
 
+/** `--real --secret-id atlas/prod --project-id <demo> --cluster Cluster0 --no-synth`, parsed. */
+const REAL_DRY_RUN: RealOptions = {
+  mode: 'real',
+  synth: false,
+  verbose: false,
+  secretId: 'atlas/prod',
+  targets: [{ projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0' }],
+  takeSnapshot: false,
+  event: {},
+};
+
 const outcome = (extra: Partial<Outcome>): Outcome => ({
   status: 'SUCCESS',
   code: 'SNAPSHOT_REQUESTED',
@@ -300,15 +311,7 @@ describe('arguments', () => {
   it('real mode: secret id and one cluster, dry run unless --take-snapshot', () => {
     const options = parseStartArgs(['--real', '--secret-id', 'atlas/prod', '--project-id', DEMO_PROJECT_ID, '--cluster', 'Cluster0', '--no-synth']);
 
-    expect(options).toEqual({
-      mode: 'real',
-      synth: false,
-      verbose: false,
-      secretId: 'atlas/prod',
-      targets: [{ projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0' }],
-      takeSnapshot: false,
-      event: {},
-    });
+    expect(options).toEqual(REAL_DRY_RUN);
   });
 
   it('real mode: targets, topic, base URL, region, extra event fields and --take-snapshot', () => {
@@ -359,15 +362,7 @@ describe('arguments', () => {
 });
 
 describe('the real-mode environment and event', () => {
-  const options: RealOptions = {
-    mode: 'real',
-    synth: false,
-    verbose: false,
-    secretId: 'atlas/prod',
-    targets: [{ projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0' }],
-    takeSnapshot: false,
-    event: {},
-  };
+  const options = REAL_DRY_RUN;
   const userEnv = {
     PATH: '/usr/bin',
     HOME: '/home/me',
