@@ -55,7 +55,12 @@ export interface Bundles {
 
 function info(name: BundleInfo['name'], file: string): BundleInfo {
   const content = fs.readFileSync(file);
-  return { name, file: path.relative(PROJECT_ROOT, file), bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+  return {
+    name,
+    file: path.relative(PROJECT_ROOT, file),
+    bytes: content.length,
+    gzipBytes: gzipSync(content, { level: 9 }).length,
+  };
 }
 
 async function bundle(entry: string, outfile: string, options: BuildOptions): Promise<Metafile> {
@@ -76,7 +81,7 @@ export function contributors(metafile: Metafile, top = 8): Contributor[] {
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const source = match ? match[1]! : path.dirname(input);
+      const source = match ? match[1] : path.dirname(input);
       totals.set(source, (totals.get(source) ?? 0) + bytesInOutput);
     }
   }

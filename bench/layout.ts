@@ -23,20 +23,25 @@ const projectId = (index: number): string => `be7c${index.toString(16).padStart(
  * `count` clusters, `perProject` per project. Targets are listed project by project (how a
  * configuration is usually written), or `interleaved`: round-robin over the projects.
  */
-export function makeFleet(count: number, perProject: number, now: number, order: 'by-project' | 'interleaved' = 'by-project'): Fleet {
+export function makeFleet(
+  count: number,
+  perProject: number,
+  now: number,
+  order: 'by-project' | 'interleaved' = 'by-project',
+): Fleet {
   const projects: ProjectSeed[] = [];
   const targets: Target[] = [];
   for (let i = 0; i < count; i++) {
     const p = Math.floor(i / perProject);
     if (projects.length <= p) projects.push({ id: projectId(p), name: `bench-${p}`, clusters: [] });
     const clusterName = `Cluster${i % perProject}`;
-    projects[p]!.clusters!.push({ name: clusterName, snapshots: snapshotHistory(HISTORY, now) });
-    targets.push({ projectId: projects[p]!.id, clusterName });
+    projects[p].clusters!.push({ name: clusterName, snapshots: snapshotHistory(HISTORY, now) });
+    targets.push({ projectId: projects[p].id, clusterName });
   }
   if (order === 'interleaved') {
     const byProject = projects.map((project) => targets.filter((t) => t.projectId === project.id));
     targets.length = 0;
-    for (let i = 0; i < perProject; i++) for (const list of byProject) if (list[i]) targets.push(list[i]!);
+    for (let i = 0; i < perProject; i++) for (const list of byProject) if (list[i]) targets.push(list[i]);
   }
   return { label: `${count} targets / ${projects.length} project(s)`, projects, targets };
 }

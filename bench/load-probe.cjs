@@ -8,4 +8,6 @@ const file = process.argv[2];
 const started = performance.now();
 const loaded = require(file);
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ ms, handler: typeof loaded.handler, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, handler: typeof loaded.handler, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+);

@@ -38,7 +38,7 @@ export function measureModuleLoad(
   const samples = new Map<string, LoadSample[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round < options.warmup + options.runs; round++) {
     for (let k = 0; k < variants.length; k++) {
-      const variant = variants[(round + k) % variants.length]!;
+      const variant = variants[(round + k) % variants.length];
       const sample = probe(variant.file, options.env);
       if (round >= options.warmup) samples.get(variant.name)!.push(sample);
     }

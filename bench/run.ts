@@ -42,10 +42,11 @@ function option(name: string, fallback: number): number {
 }
 
 const started = Date.now();
-const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+const progress = (message: string) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
 const outcomes = (s: StatusCounts) =>
-  (Object.entries(s) as Array<[string, number]>)
+  Object.entries<number>(s)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ') || 'none';
@@ -82,7 +83,12 @@ async function main(): Promise<void> {
       { name: 'floor', file: bundles.floor.file },
       { name: 'naive', file: bundles.naive.file },
     ],
-    { runs: loadRuns, warmup: 2, env: loadEnv, onRound: (r) => r > 0 && r % 5 === 0 && progress(`  module load round ${r}/${loadRuns}`) },
+    {
+      runs: loadRuns,
+      warmup: 2,
+      env: loadEnv,
+      onRound: (r) => r > 0 && r % 5 === 0 && progress(`  module load round ${r}/${loadRuns}`),
+    },
   );
   const [loadHandler, loadFloor, loadNaive] = load as [(typeof load)[0], (typeof load)[0], (typeof load)[0]];
   const handlerToFloor = loadHandler.ms.median / loadFloor.ms.median;
@@ -100,7 +106,13 @@ async function main(): Promise<void> {
   const rateTargets = full ? 500 : 100;
   const limit = { capacity: 100, refillPerSecond: 10 };
   const rateScenarios = [
-    { id: 'global bucket', name: `${rateTargets} targets, one global bucket`, targets: rateTargets, perProject: 10, limit: { ...limit, scope: 'global' as const } },
+    {
+      id: 'global bucket',
+      name: `${rateTargets} targets, one global bucket`,
+      targets: rateTargets,
+      perProject: 10,
+      limit: { ...limit, scope: 'global' as const },
+    },
     {
       id: 'bucket per project',
       name: `${rateTargets} targets in ${rateTargets === 500 ? 5 : 2} projects, bucket per project, listed project by project`,
@@ -127,7 +139,11 @@ async function main(): Promise<void> {
   // ---- targets -----------------------------------------------------------------------------
   const big = scale.find((s) => s.targets === TARGET.scaleTargets)!;
   const checks: TargetCheck[] = [
-    { target: 'deployed bundle <= 300 KB', measured: kb(bundles.handler.bytes), pass: bundles.handler.bytes <= TARGET.bundleBytes },
+    {
+      target: 'deployed bundle <= 300 KB',
+      measured: kb(bundles.handler.bytes),
+      pass: bundles.handler.bytes <= TARGET.bundleBytes,
+    },
     {
       target: `module load <= ${TARGET.loadVsFloor} x floor (median)`,
       measured: `${ms(loadHandler.ms.median)} / ${ms(loadFloor.ms.median)} = ${ratio(handlerToFloor)}`,
@@ -140,14 +156,25 @@ async function main(): Promise<void> {
     },
     {
       target: 'cold run at the floor (1 token, 3 Atlas/target, 1 secret read, 1 publish/target)',
-      measured: calls.map((c) => `${c.targets}: ${c.cold.tokenRequests}/${c.cold.atlasRequests}/${c.cold.secretReads}/${c.cold.publishes}`).join(', '),
+      measured: calls
+        .map(
+          (c) =>
+            `${c.targets}: ${c.cold.tokenRequests}/${c.cold.atlasRequests}/${c.cold.secretReads}/${c.cold.publishes}`,
+        )
+        .join(', '),
       pass: calls.every(
-        (c) => c.cold.tokenRequests === 1 && c.cold.atlasRequests === 3 * c.targets && c.cold.secretReads === 1 && c.cold.publishes === c.targets,
+        (c) =>
+          c.cold.tokenRequests === 1 &&
+          c.cold.atlasRequests === 3 * c.targets &&
+          c.cold.secretReads === 1 &&
+          c.cold.publishes === c.targets,
       ),
     },
     {
       target: 'warm run: no token request, no secret read',
-      measured: calls.map((c) => `${c.targets}: ${c.warm.tokenRequests} token, ${c.warm.secretReads} secret`).join('; '),
+      measured: calls
+        .map((c) => `${c.targets}: ${c.warm.tokenRequests} token, ${c.warm.secretReads} secret`)
+        .join('; '),
       pass: calls.every((c) => c.warm.tokenRequests === 0 && c.warm.secretReads === 0),
     },
     {
@@ -161,7 +188,7 @@ async function main(): Promise<void> {
       pass: big.peakRssBytes !== undefined && big.peakRssBytes < TARGET.peakRssBytes,
     },
     ...rateLimited.map((r, i) => ({
-      target: `rate limit (${rateScenarios[i]!.id}): every target SUCCESS or SKIPPED`,
+      target: `rate limit (${rateScenarios[i].id}): every target SUCCESS or SKIPPED`,
       measured: outcomes(r.statuses),
       pass: r.statuses.ERROR === 0 && r.statuses.SUCCESS + r.statuses.SKIPPED === r.targets,
     })),
@@ -169,7 +196,10 @@ async function main(): Promise<void> {
 
   // ---- tables ------------------------------------------------------------------------------
   const out: string[] = [];
-  out.push(`## Cold start (module load: median / max of ${loadRuns} fresh node ${process.version} processes per variant)`, '');
+  out.push(
+    `## Cold start (module load: median / max of ${loadRuns} fresh node ${process.version} processes per variant)`,
+    '',
+  );
   out.push(
     table(
       ['variant', 'bundle', 'gzip', 'load median', 'load max', 'RSS after load'],
@@ -179,7 +209,14 @@ async function main(): Promise<void> {
           ['floor (SDK clients + axios, deploy options)', bundles.floor, loadFloor],
           ['naive (unminified, SDK bundled, no alias)', bundles.naive, loadNaive],
         ] as const
-      ).map(([label, b, l]) => [label, kb(b.bytes), kb(b.gzipBytes), ms(l.ms.median), ms(l.ms.max), mb(l.maxRssKbMedian * KB)]),
+      ).map(([label, b, l]) => [
+        label,
+        kb(b.bytes),
+        kb(b.gzipBytes),
+        ms(l.ms.median),
+        ms(l.ms.max),
+        mb(l.maxRssKbMedian * KB),
+      ]),
     ),
     '',
     `handler/floor ${ratio(handlerToFloor)}, handler/naive ${ratio(handlerToNaive)}; rebuild with the deploy options equals cdk.out byte for byte: ${bundles.rebuildMatchesDeploy ? 'yes' : 'NO'}`,
@@ -189,20 +226,54 @@ async function main(): Promise<void> {
   out.push('## Calls per run (cold invocation, then warm in the same process within the secret/token TTL)', '');
   out.push(
     table(
-      ['targets', 'run', 'token requests', 'Atlas requests', 'Atlas / target', 'secret reads', 'SNS publishes', 'outcomes'],
+      [
+        'targets',
+        'run',
+        'token requests',
+        'Atlas requests',
+        'Atlas / target',
+        'secret reads',
+        'SNS publishes',
+        'outcomes',
+      ],
       calls.flatMap((c) =>
         (['cold', 'warm'] as const).map((kind) => {
           const n = c[kind];
-          return [String(c.targets), kind, String(n.tokenRequests), String(n.atlasRequests), (n.atlasRequests / c.targets).toFixed(1), String(n.secretReads), String(n.publishes), outcomes(kind === 'cold' ? c.coldStatuses : c.warmStatuses)];
+          return [
+            String(c.targets),
+            kind,
+            String(n.tokenRequests),
+            String(n.atlasRequests),
+            (n.atlasRequests / c.targets).toFixed(1),
+            String(n.secretReads),
+            String(n.publishes),
+            outcomes(kind === 'cold' ? c.coldStatuses : c.warmStatuses),
+          ];
         }),
       ),
     ),
     '',
   );
-  out.push(`## Scale (${LATENCY_MS} ms added to every Atlas answer, concurrency ${DEFAULT_CONCURRENCY}, cold invocation, median of ${repeats})`, '');
+  out.push(
+    `## Scale (${LATENCY_MS} ms added to every Atlas answer, concurrency ${DEFAULT_CONCURRENCY}, cold invocation, median of ${repeats})`,
+    '',
+  );
   out.push(
     table(
-      ['targets', 'projects', 'wall (median)', 'wall (max)', 'ideal bound', 'ratio', 'round trips / target', 'to 1st Atlas answer', 'after last Atlas answer', 'function CPU', 'peak RSS', `outcomes (${repeats} runs)`],
+      [
+        'targets',
+        'projects',
+        'wall (median)',
+        'wall (max)',
+        'ideal bound',
+        'ratio',
+        'round trips / target',
+        'to 1st Atlas answer',
+        'after last Atlas answer',
+        'function CPU',
+        'peak RSS',
+        `outcomes (${repeats} runs)`,
+      ],
       scale.map((s) => [
         String(s.targets),
         String(s.projects),
@@ -230,26 +301,56 @@ async function main(): Promise<void> {
         ]),
     '',
   );
-  out.push(`## Rate limit (token bucket: capacity ${limit.capacity}, refill ${limit.refillPerSecond}/s; ${LATENCY_MS} ms per answer)`, '');
+  out.push(
+    `## Rate limit (token bucket: capacity ${limit.capacity}, refill ${limit.refillPerSecond}/s; ${LATENCY_MS} ms per answer)`,
+    '',
+  );
   out.push(
     table(
       ['scenario', 'wall', "limit's minimum", 'ratio', '429 answers', 'Atlas requests', 'outcomes'],
-      rateLimited.map((r) => [r.name, ms(r.durationMs), ms(r.limitMinimumMs), ratio(r.ratio), String(r.counts.rateLimited), String(r.counts.atlasRequests), outcomes(r.statuses)]),
+      rateLimited.map((r) => [
+        r.name,
+        ms(r.durationMs),
+        ms(r.limitMinimumMs),
+        ratio(r.ratio),
+        String(r.counts.rateLimited),
+        String(r.counts.atlasRequests),
+        outcomes(r.statuses),
+      ]),
     ),
     '',
     "limit's minimum = max over buckets of (requests the bucket admitted - capacity) / refill rate",
     '',
   );
   out.push('## Targets (issue 5)', '');
-  out.push(table(['target', 'measured', 'result'], checks.map((c) => [c.target, c.measured, verdict(c.pass)])), '');
+  out.push(
+    table(
+      ['target', 'measured', 'result'],
+      checks.map((c) => [c.target, c.measured, verdict(c.pass)]),
+    ),
+    '',
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 
   const results = {
     generatedAt: new Date().toISOString(),
     commit: git(['rev-parse', '--short', 'HEAD']),
     functionSourcesModified: git(['status', '--porcelain', '--', 'lambda', 'lib']) !== '',
-    machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '' },
-    settings: { loadRuns, loadWarmupRounds: 2, scaleRepeats: repeats, latencyMs: LATENCY_MS, concurrency: DEFAULT_CONCURRENCY, invokeTimeoutMs: INVOKE_TIMEOUT_MS, full },
+    machine: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+    },
+    settings: {
+      loadRuns,
+      loadWarmupRounds: 2,
+      scaleRepeats: repeats,
+      latencyMs: LATENCY_MS,
+      concurrency: DEFAULT_CONCURRENCY,
+      invokeTimeoutMs: INVOKE_TIMEOUT_MS,
+      full,
+    },
     bundle: bundles,
     moduleLoad: { variants: load, handlerToFloor: round(handlerToFloor, 3), handlerToNaive: round(handlerToNaive, 3) },
     calls,

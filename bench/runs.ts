@@ -115,7 +115,7 @@ export async function startBenchRun(options: {
       try {
         result = await run.fn.invoke(SCHEDULED_EVENT, { timeoutMs: INVOKE_TIMEOUT_MS });
       } catch (e: unknown) {
-        throw new Error(`the function process failed: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`the function process failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
       const invocation: Invocation = {
         ok: result.ok,
@@ -124,8 +124,8 @@ export async function startBenchRun(options: {
         statuses: statusesSince(run, published),
       };
       if (answers.length > 0) {
-        invocation.firstAtlasAnswerMs = answers[0]! - sent;
-        invocation.lastAtlasAnswerMs = answers[answers.length - 1]! - sent;
+        invocation.firstAtlasAnswerMs = answers[0] - sent;
+        invocation.lastAtlasAnswerMs = answers[answers.length - 1] - sent;
       }
       const stats = functionProcessStats();
       if (stats !== undefined) {

@@ -61,7 +61,12 @@ export function idealBoundMs(targets: number, roundTripsPerTarget: number, concu
   return Math.ceil(targets / concurrency) * roundTripsPerTarget * LATENCY_MS;
 }
 
-export async function measureScale(bundlePath: string, targets: number, perProject: number, repeats: number): Promise<ScaleResult> {
+export async function measureScale(
+  bundlePath: string,
+  targets: number,
+  perProject: number,
+  repeats: number,
+): Promise<ScaleResult> {
   const runs: Invocation[] = [];
   const inits: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -74,8 +79,8 @@ export async function measureScale(bundlePath: string, targets: number, perProje
     }
   }
   const durations = summarize(runs.map((r) => r.durationMs));
-  const last = runs[runs.length - 1]!;
-  const median = [...runs].sort((a, b) => a.durationMs - b.durationMs)[Math.floor(runs.length / 2)]!;
+  const last = runs[runs.length - 1];
+  const median = [...runs].sort((a, b) => a.durationMs - b.durationMs)[Math.floor(runs.length / 2)];
   const roundTripsPerTarget = last.counts.atlasRequests / targets;
   const idealMs = idealBoundMs(targets, roundTripsPerTarget);
   const peaks = runs.map((r) => r.peakRssBytes).filter((p): p is number => p !== undefined);
@@ -130,7 +135,13 @@ export interface RateLimitedResult {
 
 export async function measureRateLimited(
   bundlePath: string,
-  scenario: { name: string; targets: number; perProject: number; order?: 'by-project' | 'interleaved'; limit: RateLimitOptions },
+  scenario: {
+    name: string;
+    targets: number;
+    perProject: number;
+    order?: 'by-project' | 'interleaved';
+    limit: RateLimitOptions;
+  },
   timeoutMs: number,
 ): Promise<RateLimitedResult> {
   const order = scenario.order ?? 'by-project';
@@ -142,7 +153,11 @@ export async function measureRateLimited(
     simulator: { latencyMs: LATENCY_MS, rateLimit: scenario.limit },
   });
   try {
-    const invocation = await withTimeout(bench.invoke(), timeoutMs, `${scenario.name} did not finish within ${timeoutMs / 1000} s`);
+    const invocation = await withTimeout(
+      bench.invoke(),
+      timeoutMs,
+      `${scenario.name} did not finish within ${timeoutMs / 1000} s`,
+    );
     // What each bucket had to admit: the Atlas requests it answered with something other than 429.
     const admitted = new Map<string, number>();
     for (const entry of bench.run.sim.log.entries((e) => e.path.startsWith('/api/atlas/') && e.status !== 429)) {
@@ -151,7 +166,9 @@ export async function measureRateLimited(
     }
     const limitMinimumMs = Math.max(
       0,
-      ...[...admitted.values()].map((n) => (Math.max(0, n - scenario.limit.capacity) / scenario.limit.refillPerSecond) * 1000),
+      ...[...admitted.values()].map(
+        (n) => (Math.max(0, n - scenario.limit.capacity) / scenario.limit.refillPerSecond) * 1000,
+      ),
     );
     const result: RateLimitedResult = {
       name: scenario.name,

@@ -13,7 +13,7 @@ function quantile(sorted: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 export function summarize(values: readonly number[]): Summary {
@@ -34,5 +34,6 @@ export const round = (value: number, digits = 1): number => {
 
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-export const ms = (value: number): string => (value >= 1_000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
+export const ms = (value: number): string =>
+  value >= 1_000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 export const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');

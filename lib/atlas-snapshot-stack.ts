@@ -2,18 +2,7 @@
  * The stack (DESIGN.md section 7): composes the constructs from the validated configuration and
  * holds every cdk-nag acknowledgment, each naming one finding on one resource with its reason.
  */
-import {
-  Annotations,
-  Aws,
-  CfnOutput,
-  CfnRule,
-  Duration,
-  Fn,
-  Stack,
-  Validations,
-  type StackProps,
-} from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { Annotations, Aws, CfnOutput, CfnRule, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { SchedulerConfig } from './config';
 import { Alarms } from './constructs/alarms';
@@ -65,7 +54,7 @@ export class AtlasSnapshotStack extends Stack {
     if (config.egress !== undefined) {
       this.egress = new Egress(this, 'Egress', {
         config: config.egress,
-        flowLogRetention: config.logRetentionInDays as logs.RetentionDays,
+        flowLogRetention: config.logRetentionInDays,
       });
       if (config.egress.mode === 'vpc' && config.egress.subnetIds.length === 1) {
         Annotations.of(this).addWarningV2(
@@ -86,9 +75,11 @@ export class AtlasSnapshotStack extends Stack {
       description: config.description,
       ...(config.atlasBaseUrl !== undefined ? { atlasBaseUrl: config.atlasBaseUrl } : {}),
       timeout: Duration.seconds(config.timeoutSeconds),
-      logRetention: config.logRetentionInDays as logs.RetentionDays,
+      logRetention: config.logRetentionInDays,
       ...(this.egress !== undefined
-        ? { network: { vpc: this.egress.vpc, subnets: this.egress.subnets, securityGroups: this.egress.securityGroups } }
+        ? {
+            network: { vpc: this.egress.vpc, subnets: this.egress.subnets, securityGroups: this.egress.securityGroups },
+          }
         : {}),
     });
     if (this.egress !== undefined && this.snapshotFunction.networkInterfacePolicy !== undefined) {
@@ -155,7 +146,7 @@ export class AtlasSnapshotStack extends Stack {
   }
 
   private requireStackRegion(id: string, field: string, arn: string): void {
-    const region = arn.split(':')[3] as string; // arn:<partition>:<service>:<region>:...
+    const region = arn.split(':')[3]; // arn:<partition>:<service>:<region>:...
     new CfnRule(this, id, {
       assertions: [
         {
@@ -188,21 +179,21 @@ export class AtlasSnapshotStack extends Stack {
       Validations.of(fn.networkInterfacePolicy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResourceText(this, fn.networkInterfaceArn)}]`,
         reason:
-          'Lambda creates, deletes and assigns addresses to the function\'s VPC network interfaces with its role; their ids ' +
-          'do not exist before Lambda creates them, and AWS\'s Lambda guide gives this account-and-region form ' +
+          "Lambda creates, deletes and assigns addresses to the function's VPC network interfaces with its role; their ids " +
+          "do not exist before Lambda creates them, and AWS's Lambda guide gives this account-and-region form " +
           '(arn:...:ec2:<region>:<account>:*/*) because Lambda checks DeleteNetworkInterface when it creates the function.',
       });
     }
     Validations.of(fn.failedRunQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter queue: the on-failure destination of the function\'s asynchronous ' +
+        "This queue is itself a dead-letter queue: the on-failure destination of the function's asynchronous " +
         'invocations. cdk-nag recognises only queues named in a redrive policy or a function DeadLetterConfig.',
     });
     Validations.of(this.schedules.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter queue: EventBridge Scheduler\'s dead-letter queue for events it could not ' +
+        "This queue is itself a dead-letter queue: EventBridge Scheduler's dead-letter queue for events it could not " +
         'deliver. cdk-nag recognises only queues named in a redrive policy or a function DeadLetterConfig.',
     });
   }

@@ -234,13 +234,37 @@ function validate(raw: Record<string, unknown>, problems: string[]): SchedulerCo
 
   const notificationEmails = validateEmails(raw.notificationEmails ?? [], f('notificationEmails'), problems);
 
-  optionalPattern(raw.existingTopicArn, f('existingTopicArn'), TOPIC_ARN, 'a standard SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)', problems);
-  optionalPattern(raw.existingTopicKmsKeyArn, f('existingTopicKmsKeyArn'), KMS_KEY_ARN, 'a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)', problems);
-  optionalPattern(raw.secretKmsKeyArn, f('secretKmsKeyArn'), KMS_KEY_ARN, 'a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)', problems);
+  optionalPattern(
+    raw.existingTopicArn,
+    f('existingTopicArn'),
+    TOPIC_ARN,
+    'a standard SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)',
+    problems,
+  );
+  optionalPattern(
+    raw.existingTopicKmsKeyArn,
+    f('existingTopicKmsKeyArn'),
+    KMS_KEY_ARN,
+    'a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)',
+    problems,
+  );
+  optionalPattern(
+    raw.secretKmsKeyArn,
+    f('secretKmsKeyArn'),
+    KMS_KEY_ARN,
+    'a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)',
+    problems,
+  );
   if (raw.existingTopicKmsKeyArn !== undefined && raw.existingTopicArn === undefined) {
-    problems.push(`${f('existingTopicKmsKeyArn')} applies only with ${f('existingTopicArn')}, got ${show(raw.existingTopicKmsKeyArn)} without a topic`);
+    problems.push(
+      `${f('existingTopicKmsKeyArn')} applies only with ${f('existingTopicArn')}, got ${show(raw.existingTopicKmsKeyArn)} without a topic`,
+    );
   }
-  if (raw.existingTopicArn !== undefined && Array.isArray(raw.notificationEmails) && raw.notificationEmails.length > 0) {
+  if (
+    raw.existingTopicArn !== undefined &&
+    Array.isArray(raw.notificationEmails) &&
+    raw.notificationEmails.length > 0
+  ) {
     problems.push(
       `${f('notificationEmails')} cannot be combined with ${f('existingTopicArn')} (the stack creates nothing on a topic it does not own): ` +
         `subscribe ${show(raw.notificationEmails)} where that topic is managed, or remove existingTopicArn`,
@@ -248,11 +272,14 @@ function validate(raw: Record<string, unknown>, problems: string[]): SchedulerCo
   }
   if (raw.atlasBaseUrl !== undefined) problems.push(...checkBaseUrl(raw.atlasBaseUrl, f('atlasBaseUrl')));
 
-  const timeoutSeconds = raw.timeoutSeconds ?? defaultTimeoutSeconds(Array.isArray(raw.targets) ? (raw.targets as Target[]) : []);
+  const timeoutSeconds =
+    raw.timeoutSeconds ?? defaultTimeoutSeconds(Array.isArray(raw.targets) ? (raw.targets as Target[]) : []);
   integerInRange(timeoutSeconds, f('timeoutSeconds'), MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, problems);
   const logRetentionInDays = raw.logRetentionInDays ?? DEFAULTS.logRetentionInDays;
   if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(logRetentionInDays)) {
-    problems.push(`${f('logRetentionInDays')} must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention), got ${show(logRetentionInDays)}`);
+    problems.push(
+      `${f('logRetentionInDays')} must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention), got ${show(logRetentionInDays)}`,
+    );
   }
   const alarmGraceMinutes = raw.alarmGraceMinutes ?? DEFAULTS.alarmGraceMinutes;
   integerInRange(alarmGraceMinutes, f('alarmGraceMinutes'), 0, MAX_ALARM_GRACE_MINUTES, problems);
@@ -291,23 +318,30 @@ function validateSchedules(value: unknown, field: string, problems: string[]): S
   return value.flatMap((entry: unknown, i): ScheduleConfig[] => {
     const at = `${field}[${i}]`;
     if (!isPlainObject(entry)) {
-      problems.push(`${at} must be an object { "name", "expression", "timezone"?, "retentionInDays"?, "description"? }, got ${show(entry)}`);
+      problems.push(
+        `${at} must be an object { "name", "expression", "timezone"?, "retentionInDays"?, "description"? }, got ${show(entry)}`,
+      );
       return [];
     }
     const before = problems.length;
     for (const key of Object.keys(entry)) {
-      if (!SCHEDULE_FIELDS.includes(key)) problems.push(`${at}.${key} is not a known field (allowed: ${SCHEDULE_FIELDS.join(', ')})`);
+      if (!SCHEDULE_FIELDS.includes(key))
+        problems.push(`${at}.${key} is not a known field (allowed: ${SCHEDULE_FIELDS.join(', ')})`);
     }
     const { name, expression, timezone = DEFAULTS.timezone, retentionInDays, description } = entry;
     if (typeof name !== 'string' || !SCHEDULE_NAME.test(name)) {
-      problems.push(`${at}.name must be 1-64 characters of 0-9 a-z A-Z - _ . (EventBridge Scheduler names), got ${show(name)}`);
+      problems.push(
+        `${at}.name must be 1-64 characters of 0-9 a-z A-Z - _ . (EventBridge Scheduler names), got ${show(name)}`,
+      );
     } else if (names.has(name)) {
       problems.push(`${at}.name repeats ${show(name)}: schedule names must be unique`);
     } else {
       names.add(name);
     }
     if (typeof expression !== 'string') {
-      problems.push(`${at}.expression must be an EventBridge Scheduler cron(...) or rate(...) expression string, got ${show(expression)}`);
+      problems.push(
+        `${at}.expression must be an EventBridge Scheduler cron(...) or rate(...) expression string, got ${show(expression)}`,
+      );
     } else {
       const parsed = parseScheduleExpression(expression);
       if (!parsed.ok) {
@@ -316,7 +350,9 @@ function validateSchedules(value: unknown, field: string, problems: string[]): S
       }
     }
     if (typeof timezone !== 'string' || !TIME_ZONES.has(timezone)) {
-      problems.push(`${at}.timezone must be an IANA time zone such as Europe/Paris or America/New_York, or UTC, got ${show(timezone)}`);
+      problems.push(
+        `${at}.timezone must be an IANA time zone such as Europe/Paris or America/New_York, or UTC, got ${show(timezone)}`,
+      );
     }
     if (retentionInDays !== undefined) problems.push(...checkRetention(retentionInDays, `${at}.retentionInDays`));
     if (description !== undefined) problems.push(...checkDescription(description, `${at}.description`));
@@ -347,7 +383,8 @@ function validateEmails(value: unknown, field: string, problems: string[]): Emai
     let statuses: unknown;
     if (isPlainObject(entry)) {
       for (const key of Object.keys(entry)) {
-        if (!EMAIL_FIELDS.includes(key)) problems.push(`${at}.${key} is not a known field (allowed: ${EMAIL_FIELDS.join(', ')})`);
+        if (!EMAIL_FIELDS.includes(key))
+          problems.push(`${at}.${key} is not a known field (allowed: ${EMAIL_FIELDS.join(', ')})`);
       }
       address = entry.address;
       statuses = entry.statuses;
@@ -370,7 +407,9 @@ function validateEmails(value: unknown, field: string, problems: string[]): Emai
         statuses.some((s) => !STATUSES.includes(s as Status)) ||
         new Set(statuses).size !== statuses.length)
     ) {
-      problems.push(`${at}.statuses must be a non-empty list of distinct ${STATUSES.join(', ')}, got ${show(statuses)}`);
+      problems.push(
+        `${at}.statuses must be a non-empty list of distinct ${STATUSES.join(', ')}, got ${show(statuses)}`,
+      );
     }
     if (problems.length > before) return [];
     return [{ address: address as string, ...optional('statuses', statuses as Status[] | undefined) }];
@@ -393,13 +432,16 @@ function validateEgress(value: unknown, field: string, problems: string[]): Egre
   const before = problems.length;
   const allowed: readonly string[] = EGRESS_FIELDS[mode];
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) problems.push(`${field}.${key} is not a known field for mode "${mode}" (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      problems.push(`${field}.${key} is not a known field for mode "${mode}" (allowed: ${allowed.join(', ')})`);
   }
   if (mode === 'nat') return problems.length > before ? undefined : { mode };
 
   const { vpcId } = value;
   if (typeof vpcId !== 'string' || !VPC_ID.test(vpcId)) {
-    problems.push(`${field}.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got ${show(vpcId)}`);
+    problems.push(
+      `${field}.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got ${show(vpcId)}`,
+    );
   }
   const subnetIds = ec2IdList(value.subnetIds, `${field}.subnetIds`, SUBNET_ID, 'subnet', 1, MAX_SUBNETS, problems);
   const securityGroupIds = ec2IdList(
@@ -410,7 +452,7 @@ function validateEgress(value: unknown, field: string, problems: string[]): Egre
     0,
     MAX_SECURITY_GROUPS - 1,
     problems,
-    ' (Lambda allows 5 security groups per function and the stack adds the function\'s own)',
+    " (Lambda allows 5 security groups per function and the stack adds the function's own)",
   );
   if (problems.length > before) return undefined;
   return { mode, vpcId: vpcId as string, subnetIds, securityGroupIds };
@@ -435,7 +477,9 @@ function ec2IdList(
   const seen = new Set<string>();
   value.forEach((id: unknown, i) => {
     if (typeof id !== 'string' || !pattern.test(id)) {
-      problems.push(`${field}[${i}] must be a ${prefix}- id (${prefix}- and 8 or 17 lowercase hexadecimal characters), got ${show(id)}`);
+      problems.push(
+        `${field}[${i}] must be a ${prefix}- id (${prefix}- and 8 or 17 lowercase hexadecimal characters), got ${show(id)}`,
+      );
     } else if (seen.has(id)) {
       problems.push(`${field}[${i}] repeats ${show(id)}: each id can be given once`);
     } else {
@@ -476,7 +520,8 @@ function checkEnvironmentSize(config: SchedulerConfig, field: string, problems: 
 
 function optionalPattern(value: unknown, field: string, pattern: RegExp, allowed: string, problems: string[]): void {
   if (value === undefined) return;
-  if (typeof value !== 'string' || !pattern.test(value)) problems.push(`${field} must be ${allowed}, got ${show(value)}`);
+  if (typeof value !== 'string' || !pattern.test(value))
+    problems.push(`${field} must be ${allowed}, got ${show(value)}`);
 }
 
 function integerInRange(value: unknown, field: string, min: number, max: number, problems: string[]): void {

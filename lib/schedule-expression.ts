@@ -73,7 +73,10 @@ function parseRate(body: string): ParseResult {
   }
   const singular = !unit.endsWith('s');
   if (singular !== (value === 1)) {
-    return { ok: false, problem: `must use the singular unit for 1 and the plural otherwise, as in rate(1 hour) or rate(12 hours)` };
+    return {
+      ok: false,
+      problem: `must use the singular unit for 1 and the plural otherwise, as in rate(1 hour) or rate(12 hours)`,
+    };
   }
   return { ok: true, value: { kind: 'rate', seconds: value * (RATE_UNITS[unit.replace(/s$/, '')] ?? 0) } };
 }
@@ -111,7 +114,9 @@ function parseCron(body: string): ParseResult {
   ];
   try {
     if ((domText === '?') === (dowText === '?')) {
-      throw new FieldError('exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))');
+      throw new FieldError(
+        'exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))',
+      );
     }
     const minutes = parseList(minutesText, MINUTES);
     const hours = parseList(hoursText, HOURS);
@@ -119,7 +124,9 @@ function parseCron(body: string): ParseResult {
     const years = yearText === '*' ? 'any' : parseList(yearText, YEAR);
     const dayOfMonth = parseDayOfMonth(domText);
     const dayOfWeek = parseDayOfWeek(dowText);
-    const timesOfDay = [...hours].sort((a, b) => a - b).flatMap((h) => [...minutes].sort((a, b) => a - b).map((m) => h * 60 + m));
+    const timesOfDay = [...hours]
+      .sort((a, b) => a - b)
+      .flatMap((h) => [...minutes].sort((a, b) => a - b).map((m) => h * 60 + m));
     return { ok: true, value: { kind: 'cron', timesOfDay, months, dayOfMonth, dayOfWeek, years } };
   } catch (e: unknown) {
     if (e instanceof FieldError) return { ok: false, problem: e.message };
@@ -153,7 +160,8 @@ function parseDayOfWeek(text: string): DayOfWeekRule {
     if (n < 1 || n > 5) throw new FieldError(`day-of-week ${text}: in n#k, k must be from 1 to 5`);
     return { kind: 'nthOfMonth', weekday, nth: n };
   }
-  if (/[L#]/.test(text)) throw new FieldError(`day-of-week ${text}: L and # stand alone (L, nL such as 6L, or n#k such as MON#1)`);
+  if (/[L#]/.test(text))
+    throw new FieldError(`day-of-week ${text}: L and # stand alone (L, nL such as 6L, or n#k such as MON#1)`);
   const days = parseList(text, DAY_OF_WEEK);
   return days.size === 7 ? { kind: 'any' } : { kind: 'days', days };
 }

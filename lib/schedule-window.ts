@@ -42,8 +42,7 @@ export interface AlarmWindow {
 }
 
 export type WindowResult =
-  | { ok: true; window: AlarmWindow }
-  | { ok: false; maxGapSeconds: number; graceSeconds: number; reason: string };
+  { ok: true; window: AlarmWindow } | { ok: false; maxGapSeconds: number; graceSeconds: number; reason: string };
 
 export function missedSnapshotWindow(schedules: readonly ScheduleTiming[], graceSeconds: number): WindowResult {
   const maxGapSeconds = largestGapSeconds(schedules);
@@ -56,7 +55,13 @@ export function missedSnapshotWindow(schedules: readonly ScheduleTiming[], grace
     if (evaluationPeriods * period <= limit) {
       return {
         ok: true,
-        window: { maxGapSeconds, graceSeconds, periodSeconds: period, evaluationPeriods, windowSeconds: evaluationPeriods * period },
+        window: {
+          maxGapSeconds,
+          graceSeconds,
+          periodSeconds: period,
+          evaluationPeriods,
+          windowSeconds: evaluationPeriods * period,
+        },
       };
     }
   }
@@ -123,13 +128,13 @@ export function cronFirings(cron: CronExpression, timezone: string, ambiguous: '
           .filter((instant) => (instant < change ? before : after) === local - instant)
           .sort((a, b) => a - b);
         if (valid.length === 0) continue; // skipped hour (spring forward)
-        out.push(ambiguous === 'earlier' ? (valid[0] as number) : (valid[valid.length - 1] as number));
+        out.push(ambiguous === 'earlier' ? valid[0] : valid[valid.length - 1]);
       }
     }
   }
   const firings = Float64Array.from(out);
   for (let i = 1; i < firings.length; i += 1) {
-    if ((firings[i] as number) < (firings[i - 1] as number)) return firings.sort();
+    if (firings[i] < firings[i - 1]) return firings.sort();
   }
   return firings;
 }
@@ -236,15 +241,15 @@ function mergedMaxGapMs(lists: readonly Float64Array[]): number {
   for (;;) {
     let best = -1;
     for (let i = 0; i < lists.length; i += 1) {
-      const list = lists[i] as Float64Array;
-      const at = index[i] as number;
-      if (at < list.length && (best < 0 || (list[at] as number) < ((lists[best] as Float64Array)[index[best] as number] as number))) {
+      const list = lists[i];
+      const at = index[i];
+      if (at < list.length && (best < 0 || list[at] < lists[best][index[best]])) {
         best = i;
       }
     }
     if (best < 0) break;
-    const instant = (lists[best] as Float64Array)[index[best] as number] as number;
-    index[best] = (index[best] as number) + 1;
+    const instant = lists[best][index[best]];
+    index[best] = index[best] + 1;
     if (previous !== undefined) maxGap = Math.max(maxGap, instant - previous);
     previous = instant;
     count += 1;

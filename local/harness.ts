@@ -4,7 +4,15 @@
  * the environment the stack sets (DESIGN.md section 2) and the SDK's standard endpoint settings.
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
-import { atlasPreset, DEMO_SECRET_STRINGS, presetOptions, startAtlasSimulator, type AtlasSimulator, type AtlasSimulatorOptions, type PresetName } from './atlas-sim';
+import {
+  atlasPreset,
+  DEMO_SECRET_STRINGS,
+  presetOptions,
+  startAtlasSimulator,
+  type AtlasSimulator,
+  type AtlasSimulatorOptions,
+  type PresetName,
+} from './atlas-sim';
 import { startLocalAws, type LocalAws, type SecretSeed } from './aws';
 import { startFunction, type LocalFunction } from './lambda/runtime';
 
@@ -53,7 +61,10 @@ function secretSeed(choice: SecretChoice): SecretSeed[] {
 export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
   const presetName = options.preset ?? 'default';
   const sim = await startAtlasSimulator(presetOptions(presetName, options.simulator));
-  const aws = await startLocalAws({ secrets: secretSeed(options.secret ?? 'serviceAccount'), topics: [LOCAL_TOPIC_NAME] });
+  const aws = await startLocalAws({
+    secrets: secretSeed(options.secret ?? 'serviceAccount'),
+    topics: [LOCAL_TOPIC_NAME],
+  });
   const topicArn = aws.sns.topicArn(LOCAL_TOPIC_NAME);
   const env: Record<string, string> = {
     ...aws.env,
@@ -68,7 +79,12 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   };
   let fn: LocalFunction;
   try {
-    fn = await startFunction({ bundlePath: options.bundlePath, env, functionName: LOCAL_FUNCTION_NAME, onLine: options.onLine });
+    fn = await startFunction({
+      bundlePath: options.bundlePath,
+      env,
+      functionName: LOCAL_FUNCTION_NAME,
+      onLine: options.onLine,
+    });
   } catch (e: unknown) {
     await Promise.all([sim.close(), aws.close()]);
     throw e;

@@ -72,7 +72,7 @@ export function buildRealRun(
 }
 
 const CREDENTIALS_HELP =
-  'Real mode uses your own AWS credentials through the SDK\'s default chain: e.g. AWS_PROFILE=<profile> ' +
+  "Real mode uses your own AWS credentials through the SDK's default chain: e.g. AWS_PROFILE=<profile> " +
   '(after "aws sso login" for SSO profiles), or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment.';
 
 /**
@@ -89,7 +89,8 @@ export async function checkAwsAccess(region: string | undefined): Promise<{ regi
     } catch {
       throw new SetupError('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile.');
     }
-    if (!resolvedRegion) throw new SetupError('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile.');
+    if (!resolvedRegion)
+      throw new SetupError('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile.');
     try {
       await client.config.credentials();
     } catch (e: unknown) {

@@ -12,12 +12,12 @@ import type { Outcome } from '../lambda/snapshot/types';
 // Colour
 
 export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  red(text: string): string;
-  cyan(text: string): string;
+  bold: (text: string) => string;
+  dim: (text: string) => string;
+  green: (text: string) => string;
+  yellow: (text: string) => string;
+  red: (text: string) => string;
+  cyan: (text: string) => string;
 }
 
 const sgr = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
@@ -47,7 +47,7 @@ export function useColor(isTTY: boolean | undefined, env: Record<string, string 
 
 /** Removes ANSI colour codes (tests, width computations). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- ESC (0x1b) is exactly what an ANSI colour code starts with
   return text.replace(/\u001b\[\d+m/g, '');
 }
 
@@ -56,7 +56,12 @@ export function stripAnsi(text: string): string {
 
 export const LABEL_WIDTH = 9;
 
-export function row(label: string, text: string, style: Style = PLAIN, colour: (t: string) => string = style.dim): string {
+export function row(
+  label: string,
+  text: string,
+  style: Style = PLAIN,
+  colour: (t: string) => string = style.dim,
+): string {
   return `  ${colour(label.padEnd(LABEL_WIDTH))} ${text}`;
 }
 
@@ -132,7 +137,8 @@ export function formatAtlasCall(call: AtlasCall, style: Style = PLAIN): string {
   ];
   const tail: string[] = [];
   if (call.errorCode) tail.push(style.yellow(call.errorCode));
-  if (call.status === 401 && call.auth === 'none') tail.push(style.dim('(the Digest challenge: the first request goes without credentials)'));
+  if (call.status === 401 && call.auth === 'none')
+    tail.push(style.dim('(the Digest challenge: the first request goes without credentials)'));
   if (call.failure) tail.push(style.red(`no answer (${call.failure})`));
   if (call.attempt !== undefined && call.attempt > 1) tail.push(style.dim(`attempt ${call.attempt}`));
   return row('atlas', [...parts, ...tail].join('  '), style, style.cyan);
@@ -164,10 +170,11 @@ export function isMetricLine(line: string): boolean {
   return line.startsWith('{"_aws"');
 }
 
-const str = (value: unknown): string => (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+const str = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
 
 function errorMessage(value: unknown): string {
-  if (typeof value === 'object' && value !== null && 'message' in value) return str((value as { message: unknown }).message);
+  if (typeof value === 'object' && value !== null && 'message' in value) return str(value.message);
   return str(value);
 }
 
@@ -206,7 +213,9 @@ export function formatLogLine(line: string, options: LogFormatOptions = {}): str
   const record = parseLogLine(line);
   if (!record) return [row('stdout', line, style)];
   const who = subjectOf(record);
-  const decide = (text: string, colour: (t: string) => string = style.dim) => [row('decide', `${who}: ${text}`, style, colour)];
+  const decide = (text: string, colour: (t: string) => string = style.dim) => [
+    row('decide', `${who}: ${text}`, style, colour),
+  ];
 
   switch (record.message) {
     case 'invocation started':
@@ -215,7 +224,8 @@ export function formatLogLine(line: string, options: LogFormatOptions = {}): str
       return [];
     case 'run': {
       const schedule = record.schedule !== undefined ? ` (${str(record.schedule)})` : '';
-      const targets = typeof record.targets === 'number' ? `${record.targets} target${record.targets === 1 ? '' : 's'}` : '';
+      const targets =
+        typeof record.targets === 'number' ? `${record.targets} target${record.targets === 1 ? '' : 's'}` : '';
       const facts = [
         `trigger ${str(record.trigger)}${schedule}`,
         targets,
@@ -245,9 +255,13 @@ export function formatLogLine(line: string, options: LogFormatOptions = {}): str
       return [row('decide', `*: the project has ${clusters.length} cluster(s): ${clusters.join(', ')}`, style)];
     }
     case 'cluster cannot take on-demand snapshots':
-      return decide(`cannot take on-demand snapshots (${str(record.detail)}) -> ${str(record.status)} ${str(record.code)}`);
+      return decide(
+        `cannot take on-demand snapshots (${str(record.detail)}) -> ${str(record.status)} ${str(record.code)}`,
+      );
     case 'on-demand snapshot still pending: skipping':
-      return decide(`on-demand snapshot ${str(record.snapshotId)} is still ${str(record.snapshotStatus)}: skipping (Atlas allows one at a time)`);
+      return decide(
+        `on-demand snapshot ${str(record.snapshotId)} is still ${str(record.snapshotStatus)}: skipping (Atlas allows one at a time)`,
+      );
     case 'dry run: no pending on-demand snapshot, would request one':
       return decide('dry run: no on-demand snapshot pending, one would be requested');
     case 'snapshot requested':
@@ -255,12 +269,22 @@ export function formatLogLine(line: string, options: LogFormatOptions = {}): str
     case 'Atlas reports an unfinished on-demand snapshot: skipping':
       return decide('Atlas answered UNFINISHED_ON_DEMAND_SNAPSHOT (another snapshot started meanwhile): skipping');
     case 'take-snapshot request unanswered; re-reading the snapshot list':
-      return decide(`take-snapshot got no answer (${errorMessage(record.error)}): re-reading the list instead of sending it again`, style.yellow);
+      return decide(
+        `take-snapshot got no answer (${errorMessage(record.error)}): re-reading the list instead of sending it again`,
+        style.yellow,
+      );
     case 'retrying Atlas request': {
       const request = str(record.request);
       const [method, path] = request.split(' ', 2);
       const what = path !== undefined ? `${method} ${shortPath(path)}` : request;
-      return [row('retry', `${who}: ${str(record.reason)}: waiting ${seconds(record.delayMs)}, then ${what}`, style, style.yellow)];
+      return [
+        row(
+          'retry',
+          `${who}: ${str(record.reason)}: waiting ${seconds(record.delayMs)}, then ${what}`,
+          style,
+          style.yellow,
+        ),
+      ];
     }
     case 'target failed':
     case "cannot list the project's clusters": {
@@ -270,9 +294,23 @@ export function formatLogLine(line: string, options: LogFormatOptions = {}): str
     case 'cannot use the Atlas credentials secret':
       return [row('decide', `secret: ${str(record.code)}: ${errorMessage(record.error)}`, style, style.red)];
     case 'invalid input event':
-      return [row('decide', `event refused: ${Array.isArray(record.problems) ? record.problems.map(str).join('; ') : ''}`, style, style.red)];
+      return [
+        row(
+          'decide',
+          `event refused: ${Array.isArray(record.problems) ? record.problems.map(str).join('; ') : ''}`,
+          style,
+          style.red,
+        ),
+      ];
     case 'invalid function configuration':
-      return [row('decide', `configuration refused: ${Array.isArray(record.problems) ? record.problems.map(str).join('; ') : ''}`, style, style.red)];
+      return [
+        row(
+          'decide',
+          `configuration refused: ${Array.isArray(record.problems) ? record.problems.map(str).join('; ') : ''}`,
+          style,
+          style.red,
+        ),
+      ];
     case 'outcome': {
       const outcome = (record.outcome ?? {}) as Partial<Outcome>;
       const colour = statusColour(outcome.status, style);
@@ -302,7 +340,11 @@ export interface NotificationView {
   messageAttributes?: Record<string, { stringValue?: string }>;
 }
 
-export function formatNotification(message: NotificationView, style: Style = PLAIN, options: { attributes?: boolean } = {}): string[] {
+export function formatNotification(
+  message: NotificationView,
+  style: Style = PLAIN,
+  options: { attributes?: boolean } = {},
+): string[] {
   const subject = message.subject ?? '(no subject)';
   const status = /^\[(SUCCESS|SKIPPED|ERROR)\]/.exec(subject)?.[1];
   const colour = statusColour(status, style);
@@ -312,7 +354,8 @@ export function formatNotification(message: NotificationView, style: Style = PLA
     lines.push(continuation(style.dim(`attributes: ${attributes.join(' ')}`)));
   }
   const email = message.bodies?.email ?? message.bodies?.default ?? message.message;
-  for (const line of email.split('\n')) lines.push(continuation(line === '' ? style.dim('|') : `${style.dim('|')} ${line}`));
+  for (const line of email.split('\n'))
+    lines.push(continuation(line === '' ? style.dim('|') : `${style.dim('|')} ${line}`));
   return lines;
 }
 
@@ -328,7 +371,7 @@ export function outcomesOf(invocation: Pick<InvokeResult, 'ok' | 'result' | 'err
   const match = /Results: (\[.*\])$/s.exec(invocation.error?.errorMessage ?? '');
   if (!match) return [];
   try {
-    return JSON.parse(match[1]!) as Outcome[];
+    return JSON.parse(match[1]) as Outcome[];
   } catch {
     return [];
   }
@@ -352,7 +395,9 @@ export function describeOutcome(o: Outcome): string {
 export function formatOutcomeRow(o: Outcome, style: Style = PLAIN): string {
   const colour = statusColour(o.status, style);
   const where = o.clusterName ?? '(run)';
-  return continuation(`${colour(o.status.padEnd(7))}  ${o.code.padEnd(29)}  ${where.padEnd(14)}  ${describeOutcome(o)}`);
+  return continuation(
+    `${colour(o.status.padEnd(7))}  ${o.code.padEnd(29)}  ${where.padEnd(14)}  ${describeOutcome(o)}`,
+  );
 }
 
 export function formatInvocation(invocation: InvokeResult, style: Style = PLAIN): string[] {
@@ -360,12 +405,30 @@ export function formatInvocation(invocation: InvokeResult, style: Style = PLAIN)
   const took = `${Math.round(invocation.durationMs)} ms`;
   const lines: string[] = [];
   if (invocation.ok) {
-    lines.push(row('result', `${style.green('returned')} { "results": [${outcomes.length} outcome${outcomes.length === 1 ? '' : 's'}] } in ${took}`, style, style.green));
+    lines.push(
+      row(
+        'result',
+        `${style.green('returned')} { "results": [${outcomes.length} outcome${outcomes.length === 1 ? '' : 's'}] } in ${took}`,
+        style,
+        style.green,
+      ),
+    );
   } else {
     const error = invocation.error ?? { errorType: 'Error', errorMessage: 'unknown error' };
-    lines.push(row('result', `${style.red('invocation FAILED')} after ${took}: ${error.errorType}: ${failureSummary(error.errorMessage)}`, style, style.red));
+    lines.push(
+      row(
+        'result',
+        `${style.red('invocation FAILED')} after ${took}: ${error.errorType}: ${failureSummary(error.errorMessage)}`,
+        style,
+        style.red,
+      ),
+    );
     if (error.errorType === 'InvocationFailedError') {
-      lines.push(continuation(style.dim('(after publishing: a failed invocation is what Lambda\'s Errors metric and the alarm count)')));
+      lines.push(
+        continuation(
+          style.dim("(after publishing: a failed invocation is what Lambda's Errors metric and the alarm count)"),
+        ),
+      );
     }
   }
   for (const o of outcomes) lines.push(formatOutcomeRow(o, style));
@@ -389,7 +452,8 @@ export function formatCounts(counts: Counts): string {
   if (counts.tokenRequests !== undefined) parts.push(plural(counts.tokenRequests, 'token request'));
   if (counts.atlasCalls !== undefined) parts.push(plural(counts.atlasCalls, 'Atlas API call'));
   if (counts.secretReads !== undefined) parts.push(plural(counts.secretReads, 'secret read'));
-  if (counts.publishes !== undefined) parts.push(plural(counts.publishes, 'SNS publish').replace(/publishs$/, 'publishes'));
+  if (counts.publishes !== undefined)
+    parts.push(plural(counts.publishes, 'SNS publish').replace(/publishs$/, 'publishes'));
   return parts.join(', ');
 }
 
@@ -418,13 +482,22 @@ export function extractCallerIp(detail: string | undefined): string | undefined 
 export function accessListAdvice(outcomes: Outcome[], style: Style = PLAIN, options: { note?: string } = {}): string[] {
   const refused = outcomes.filter((o) => o.code === 'IP_ADDRESS_NOT_ON_ACCESS_LIST');
   if (refused.length === 0) return [];
-  const ips = [...new Set(refused.map((o) => extractCallerIp(o.detail)).filter((ip): ip is string => ip !== undefined))];
+  const ips = [
+    ...new Set(refused.map((o) => extractCallerIp(o.detail)).filter((ip): ip is string => ip !== undefined)),
+  ];
   const from = ips.length > 0 ? ips.join(', ') : 'an IP Atlas did not name';
   const lines = [
-    row('access', style.yellow(`Atlas saw these calls coming from ${style.bold(from)}, which is not on the credentials' API access list.`), style, style.yellow),
+    row(
+      'access',
+      style.yellow(
+        `Atlas saw these calls coming from ${style.bold(from)}, which is not on the credentials' API access list.`,
+      ),
+      style,
+      style.yellow,
+    ),
     continuation(`Fix: add ${ips[0] ?? 'that IP'} to the API access list of the service account or API key`),
     continuation('(Atlas: Organization > Access Manager > Applications > the key > API Access List), then run again.'),
-    continuation('The deployed Lambda calls Atlas from a different IP: give it a fixed one with the stack\'s'),
+    continuation("The deployed Lambda calls Atlas from a different IP: give it a fixed one with the stack's"),
     continuation('`egress` NAT option and add that Elastic IP instead (README, Operations).'),
   ];
   if (options.note) lines.push(continuation(style.dim(options.note)));
@@ -437,13 +510,25 @@ export function realModeHints(outcomes: Outcome[], style: Style = PLAIN): string
   const lines: string[] = [];
   if (codes.has('SECRET_UNAVAILABLE')) {
     lines.push(
-      row('hint', 'the secret could not be read with your credentials: check --secret-id, the region (--region or AWS_REGION', style, style.yellow),
-      continuation('must be the secret\'s), that your identity may call secretsmanager:GetSecretValue on it, and that'),
+      row(
+        'hint',
+        'the secret could not be read with your credentials: check --secret-id, the region (--region or AWS_REGION',
+        style,
+        style.yellow,
+      ),
+      continuation("must be the secret's), that your identity may call secretsmanager:GetSecretValue on it, and that"),
       continuation('this machine can reach AWS.'),
     );
   }
   if (codes.has('ATLAS_UNREACHABLE')) {
-    lines.push(row('hint', 'Atlas did not answer: check that this machine can reach the Atlas base URL (proxy, firewall).', style, style.yellow));
+    lines.push(
+      row(
+        'hint',
+        'Atlas did not answer: check that this machine can reach the Atlas base URL (proxy, firewall).',
+        style,
+        style.yellow,
+      ),
+    );
   }
   return lines;
 }

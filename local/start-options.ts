@@ -94,7 +94,15 @@ const OPTIONS = {
 export const OPTION_NAMES = Object.keys(OPTIONS);
 
 const LOCAL_ONLY = ['scenario', 'secret', 'strict'] as const;
-const REAL_ONLY = ['secret-id', 'project-id', 'cluster', 'topic-arn', 'atlas-base-url', 'region', 'take-snapshot'] as const;
+const REAL_ONLY = [
+  'secret-id',
+  'project-id',
+  'cluster',
+  'topic-arn',
+  'atlas-base-url',
+  'region',
+  'take-snapshot',
+] as const;
 
 function parseJson(text: string, option: string): unknown {
   try {
@@ -117,7 +125,9 @@ export function parseStartArgs(argv: string[]): StartOptions {
     values = parse(argv).values;
   } catch (e: unknown) {
     // parseArgs names the option: "Unknown option '--x'", "Option '--scenario <value>' argument missing".
-    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, '') : String(e));
+    throw new UsageError(
+      e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, '') : String(e),
+    );
   }
   if (values.help) return { mode: 'help' };
   if (values.list) return { mode: 'list' };
@@ -128,9 +138,11 @@ export function parseStartArgs(argv: string[]): StartOptions {
     const misplaced = REAL_ONLY.filter((name) => values[name] !== undefined);
     if (misplaced.length > 0) throw new UsageError(`${misplaced.map((n) => `--${n}`).join(', ')} only with --real`);
     const scenario = values.scenario ?? 'default';
-    if (!isPresetName(scenario)) throw new UsageError(`unknown scenario "${scenario}"; one of: ${PRESET_NAMES.join(', ')} (see --list)`);
+    if (!isPresetName(scenario))
+      throw new UsageError(`unknown scenario "${scenario}"; one of: ${PRESET_NAMES.join(', ')} (see --list)`);
     const secret = values.secret ?? 'serviceAccount';
-    if (!isSecretChoice(secret)) throw new UsageError(`unknown --secret "${secret}"; one of: ${Object.keys(SECRET_CHOICES).join(', ')}`);
+    if (!isSecretChoice(secret))
+      throw new UsageError(`unknown --secret "${secret}"; one of: ${Object.keys(SECRET_CHOICES).join(', ')}`);
     return {
       mode: 'local',
       ...common,
@@ -145,13 +157,16 @@ export function parseStartArgs(argv: string[]): StartOptions {
 
   const misplaced = LOCAL_ONLY.filter((name) => values[name] !== undefined);
   if (misplaced.length > 0) {
-    throw new UsageError(`${misplaced.map((n) => `--${n}`).join(', ')} not with --real (real mode uses your own secret and always exits 1 on ERROR)`);
+    throw new UsageError(
+      `${misplaced.map((n) => `--${n}`).join(', ')} not with --real (real mode uses your own secret and always exits 1 on ERROR)`,
+    );
   }
   const secretId = values['secret-id']?.trim();
   if (!secretId) throw new UsageError('--real needs --secret-id <name or ARN of your Atlas credentials secret>');
   const realTargets = targets ?? singleTarget(values['project-id'], values.cluster);
   const topicArn = values['topic-arn'];
-  if (topicArn !== undefined && !TOPIC_ARN.test(topicArn)) throw new UsageError(`--topic-arn must be an SNS topic ARN, got ${topicArn}`);
+  if (topicArn !== undefined && !TOPIC_ARN.test(topicArn))
+    throw new UsageError(`--topic-arn must be an SNS topic ARN, got ${topicArn}`);
   const atlasBaseUrl = values['atlas-base-url'];
   if (atlasBaseUrl !== undefined) {
     const problems = checkBaseUrl(atlasBaseUrl, '--atlas-base-url');
@@ -159,7 +174,8 @@ export function parseStartArgs(argv: string[]): StartOptions {
   }
   const event = values.event !== undefined ? parseJson(values.event, 'event') : {};
   if (!isPlainObject(event)) throw new UsageError('--event must be a JSON object in real mode');
-  if ('dryRun' in event) throw new UsageError('--event cannot set dryRun in real mode: it is a dry run unless --take-snapshot is given');
+  if ('dryRun' in event)
+    throw new UsageError('--event cannot set dryRun in real mode: it is a dry run unless --take-snapshot is given');
   return {
     mode: 'real',
     ...common,
@@ -179,12 +195,17 @@ function parse(argv: string[]) {
 
 function singleTarget(projectId: string | undefined, cluster: string | undefined): Target[] {
   if (projectId === undefined && cluster === undefined) {
-    throw new UsageError('--real needs the clusters to check: --targets \'[{"projectId":"<24 hex>","clusterName":"<name>"}]\', or --project-id and --cluster');
+    throw new UsageError(
+      '--real needs the clusters to check: --targets \'[{"projectId":"<24 hex>","clusterName":"<name>"}]\', or --project-id and --cluster',
+    );
   }
   if (projectId === undefined || cluster === undefined) throw new UsageError('--project-id and --cluster go together');
   const targets = [{ projectId, clusterName: cluster }];
   const problems = checkTargets(targets, 'target');
-  if (problems.length > 0) throw new UsageError(problems.join('; ').replace('target[0].projectId', '--project-id').replace('target[0].clusterName', '--cluster'));
+  if (problems.length > 0)
+    throw new UsageError(
+      problems.join('; ').replace('target[0].projectId', '--project-id').replace('target[0].clusterName', '--cluster'),
+    );
   return targets;
 }
 

@@ -32,7 +32,15 @@ import {
   type Counts,
   type Style,
 } from './report';
-import { HELP, SECRET_CHOICES, UsageError, parseStartArgs, scenarioList, type LocalOptions, type RealOptions } from './start-options';
+import {
+  HELP,
+  SECRET_CHOICES,
+  UsageError,
+  parseStartArgs,
+  scenarioList,
+  type LocalOptions,
+  type RealOptions,
+} from './start-options';
 import { DEFAULT_ATLAS_BASE_URL } from '../lambda/snapshot/contract';
 import type { Outcome } from '../lambda/snapshot/types';
 
@@ -109,7 +117,9 @@ function prepareBundle(synth: boolean, io: Io, style: Style): string {
     }
     print(io, continuation(style.dim(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`)));
   } else if (!fs.existsSync(outdir)) {
-    throw new SetupError(`--no-synth: ${relative(outdir)} does not exist; run without --no-synth (or "npx cdk synth") first`);
+    throw new SetupError(
+      `--no-synth: ${relative(outdir)} does not exist; run without --no-synth (or "npx cdk synth") first`,
+    );
   }
   try {
     return findHandlerBundle(outdir);
@@ -148,7 +158,8 @@ function summaryRows(invocations: Invocation[], style: Style): string[] {
   });
 }
 
-const hasError = (invocations: Invocation[]) => invocations.some((i) => !i.result.ok || i.outcomes.some((o) => o.status === 'ERROR'));
+const hasError = (invocations: Invocation[]) =>
+  invocations.some((i) => !i.result.ok || i.outcomes.some((o) => o.status === 'ERROR'));
 
 // ---------------------------------------------------------------------------------------------
 // Local run: simulator + local endpoints
@@ -188,13 +199,21 @@ async function runLocal(options: LocalOptions, io: Io, style: Style): Promise<nu
       row('targets', targetsText(options.targets ?? preset.targets), style),
       row('bundle', bundleFacts(bundlePath, run.fn.initMs), style),
       row('Atlas', `${run.sim.url} (simulator, demo credentials only)`, style),
-      row('AWS', `${run.aws.endpoint} (local Secrets Manager: secret ${LOCAL_SECRET_NAME}; SNS: topic ${LOCAL_TOPIC_NAME})`, style),
+      row(
+        'AWS',
+        `${run.aws.endpoint} (local Secrets Manager: secret ${LOCAL_SECRET_NAME}; SNS: topic ${LOCAL_TOPIC_NAME})`,
+        style,
+      ),
     ]);
 
     const invocations: Invocation[] = [];
     let adviceShown = false;
     const steps: Array<{ title: string; event: unknown; why: string }> = [
-      { title: 'scheduled run', event: SCHEDULED_EVENT, why: 'the input the stack\'s EventBridge schedule "nightly" sends' },
+      {
+        title: 'scheduled run',
+        event: SCHEDULED_EVENT,
+        why: 'the input the stack\'s EventBridge schedule "nightly" sends',
+      },
       {
         title: 'console run',
         event: options.consoleEvent,
@@ -204,15 +223,22 @@ async function runLocal(options: LocalOptions, io: Io, style: Style): Promise<nu
       },
     ];
     for (const [i, step] of steps.entries()) {
-      print(io, ['', heading(`${i + 1}. ${step.title}: event ${JSON.stringify(step.event)}`, style), continuation(style.dim(step.why))]);
+      print(io, [
+        '',
+        heading(`${i + 1}. ${step.title}: event ${JSON.stringify(step.event)}`, style),
+        continuation(style.dim(step.why)),
+      ]);
       const before = localCounts(run);
       const published = run.aws.sns.published.length;
       const result = await run.fn.invoke(step.event);
       const outcomes = outcomesOf(result);
-      for (const message of run.aws.sns.published.slice(published)) print(io, formatNotification(message, style, { attributes: options.verbose }));
+      for (const message of run.aws.sns.published.slice(published))
+        print(io, formatNotification(message, style, { attributes: options.verbose }));
       print(io, formatInvocation(result, style));
       if (!adviceShown) {
-        const advice = accessListAdvice(outcomes, style, { note: '(simulated: the simulator sees this machine\'s loopback address)' });
+        const advice = accessListAdvice(outcomes, style, {
+          note: "(simulated: the simulator sees this machine's loopback address)",
+        });
         print(io, advice);
         adviceShown = advice.length > 0;
       }
@@ -267,10 +293,19 @@ async function runReal(options: RealOptions, io: Io, style: Style): Promise<numb
   open.add(close);
   try {
     if (options.topicArn === undefined) capture = await startLocalAws({ region, topics: [LOCAL_TOPIC_NAME] });
-    const captureEndpoint = capture ? { endpoint: capture.endpoint, topicArn: capture.sns.topicArn(LOCAL_TOPIC_NAME) } : undefined;
-    const { env, event } = buildRealRun(options, io.env, { region, ...(captureEndpoint ? { capture: captureEndpoint } : {}) });
+    const captureEndpoint = capture
+      ? { endpoint: capture.endpoint, topicArn: capture.sns.topicArn(LOCAL_TOPIC_NAME) }
+      : undefined;
+    const { env, event } = buildRealRun(options, io.env, {
+      region,
+      ...(captureEndpoint ? { capture: captureEndpoint } : {}),
+    });
 
-    const counts: Required<Pick<Counts, 'tokenRequests' | 'atlasCalls' | 'publishes'>> = { tokenRequests: 0, atlasCalls: 0, publishes: 0 };
+    const counts: Required<Pick<Counts, 'tokenRequests' | 'atlasCalls' | 'publishes'>> = {
+      tokenRequests: 0,
+      atlasCalls: 0,
+      publishes: 0,
+    };
     const onLine = (line: string) => {
       if (options.verbose) print(io, row('json', style.dim(line), style));
       const record = parseLogLine(line);
@@ -288,18 +323,40 @@ async function runReal(options: RealOptions, io: Io, style: Style): Promise<numb
       row('secret', `${options.secretId} (your Secrets Manager secret, read with your credentials)`, style),
       row('targets', targetsText(options.targets), style),
       row('Atlas', options.atlasBaseUrl ?? `${DEFAULT_ATLAS_BASE_URL} (unless the secret has a BaseUrl)`, style),
-      row('topic', options.topicArn ?? style.yellow('none: messages are captured locally and printed, not published (--topic-arn to publish)'), style),
+      row(
+        'topic',
+        options.topicArn ??
+          style.yellow('none: messages are captured locally and printed, not published (--topic-arn to publish)'),
+        style,
+      ),
       row('bundle', bundleFacts(bundlePath, fn.initMs), style),
       options.takeSnapshot
-        ? row('CONFIRM', style.red(style.bold(`--take-snapshot: this run REQUESTS REAL on-demand snapshots on ${targetsText(options.targets)}`)), style, style.red)
-        : row('mode', style.green('DRY RUN: authenticates, reads each cluster and its snapshots, requests nothing (--take-snapshot to request)'), style, style.green),
+        ? row(
+            'CONFIRM',
+            style.red(
+              style.bold(
+                `--take-snapshot: this run REQUESTS REAL on-demand snapshots on ${targetsText(options.targets)}`,
+              ),
+            ),
+            style,
+            style.red,
+          )
+        : row(
+            'mode',
+            style.green(
+              'DRY RUN: authenticates, reads each cluster and its snapshots, requests nothing (--take-snapshot to request)',
+            ),
+            style,
+            style.green,
+          ),
       '',
       heading(`console run: event ${JSON.stringify(event)}`, style),
     ]);
 
     const result = await fn.invoke(event, { timeoutMs: 120_000 });
     const outcomes = outcomesOf(result);
-    for (const message of capture?.sns.published ?? []) print(io, formatNotification(message, style, { attributes: options.verbose }));
+    for (const message of capture?.sns.published ?? [])
+      print(io, formatNotification(message, style, { attributes: options.verbose }));
     if (capture) counts.publishes = capture.sns.published.length;
     print(io, formatInvocation(result, style));
     print(io, accessListAdvice(outcomes, style));
@@ -308,7 +365,12 @@ async function runReal(options: RealOptions, io: Io, style: Style): Promise<numb
     const code = failed ? 1 : 0;
     print(io, [
       row('counts', `${formatCounts(counts)}${capture ? ' (captured locally)' : ''}`, style),
-      row(`exit ${code}`, failed ? 'an outcome was ERROR or the invocation failed' : 'every target checked out', style, code === 0 ? style.green : style.red),
+      row(
+        `exit ${code}`,
+        failed ? 'an outcome was ERROR or the invocation failed' : 'every target checked out',
+        style,
+        code === 0 ? style.green : style.red,
+      ),
     ]);
     return code;
   } finally {

@@ -144,7 +144,9 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
   const random = options.random ?? Math.random;
   const scrub = secretScrubber(options.credentials);
   const authenticator =
-    options.credentials.kind === 'serviceAccount' ? serviceAccountAuth(options.credentials) : digestAuth(options.credentials);
+    options.credentials.kind === 'serviceAccount'
+      ? serviceAccountAuth(options.credentials)
+      : digestAuth(options.credentials);
 
   // ---- the port ----
 
@@ -207,7 +209,12 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
   }
 
   /** Every page: stop at `totalCount`, or at a short or empty page (Atlas's order is undocumented). */
-  async function readAllPages<T>(path: string, accept: string, isItem: (v: unknown) => v is T, what: string): Promise<T[]> {
+  async function readAllPages<T>(
+    path: string,
+    accept: string,
+    isItem: (v: unknown) => v is T,
+    what: string,
+  ): Promise<T[]> {
     const items: T[] = [];
     for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
       const pagePath = `${path}?itemsPerPage=${PAGE_SIZE}&pageNum=${pageNum}`;
@@ -437,7 +444,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
       idempotent: true,
     };
     const fixed: Authenticator = {
-      authorize: async () => ({ header: `Basic ${basic}`, renewAfterUnauthorized: () => false }),
+      authorize: () => Promise.resolve({ header: `Basic ${basic}`, renewAfterUnauthorized: () => false }),
     };
     let response: HttpResponse;
     try {
@@ -465,7 +472,10 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
     if (!isPlainObject(doc)) throw invalid('a JSON object');
     const accessToken = nonEmptyString(doc.access_token);
     if (accessToken === undefined) throw invalid('an access_token');
-    if (doc.token_type !== undefined && String(doc.token_type).toLowerCase() !== 'bearer') {
+    if (
+      doc.token_type !== undefined &&
+      (typeof doc.token_type !== 'string' || doc.token_type.toLowerCase() !== 'bearer')
+    ) {
       throw invalid('token_type Bearer');
     }
     const expiresIn = Number(doc.expires_in);
@@ -479,11 +489,11 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
     const key = `${baseUrl}\n${credentials.publicKey}`;
     const user = { username: credentials.publicKey, password: credentials.privateKey };
     return {
-      async authorize(request) {
+      authorize(request) {
         // Pre-emptive: answer the last challenge seen instead of first asking for a new one.
         const cached = cache.next(key);
         const uri = requestTarget(`${baseUrl}${request.path}`);
-        return {
+        return Promise.resolve({
           header: cached
             ? buildDigestAuthorization(cached.challenge, user, { method: request.method, uri }, cached.nc)
             : undefined,
@@ -495,7 +505,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
             cache.store(key, challenge);
             return true;
           },
-        };
+        });
       },
     };
   }
@@ -633,7 +643,9 @@ function expectShape<T>(value: unknown, is: (v: unknown) => v is T, what: string
  * what was sent). Tokens are added as they are issued.
  */
 function secretScrubber(credentials: AtlasCredentials): ((text: string) => string) & { add(secret: string): void } {
-  const secrets = new Set<string>([credentials.kind === 'serviceAccount' ? credentials.clientSecret : credentials.privateKey]);
+  const secrets = new Set<string>([
+    credentials.kind === 'serviceAccount' ? credentials.clientSecret : credentials.privateKey,
+  ]);
   const scrub = (text: string): string => {
     let out = text;
     for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');

@@ -19,9 +19,7 @@ export interface FunctionConfig {
   secretTtlMs: number;
 }
 
-export type ConfigResult =
-  | { ok: true; config: FunctionConfig }
-  | { ok: false; problems: string[]; topicArn?: string };
+export type ConfigResult = { ok: true; config: FunctionConfig } | { ok: false; problems: string[]; topicArn?: string };
 
 type Env = Record<string, string | undefined>;
 

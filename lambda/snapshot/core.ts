@@ -75,7 +75,8 @@ export async function runTargets(ctx: RunContext): Promise<Outcome[]> {
   // Explicit names first, so a cluster named explicitly and also found through "*" keeps the
   // explicit treatment (an unsupported cluster is an ERROR, not a SKIPPED).
   const keyOf = (t: Target) => `${t.projectId}/${t.clusterName}`;
-  for (const group of expanded) for (const item of group) if (!('status' in item) && !item.viaWildcard) seen.add(keyOf(item.target));
+  for (const group of expanded)
+    for (const item of group) if (!('status' in item) && !item.viaWildcard) seen.add(keyOf(item.target));
   for (const group of expanded) {
     for (const item of group) {
       if ('status' in item) slots.push(item);
@@ -114,8 +115,10 @@ async function expandTarget(target: Target, ctx: RunContext, make: Make): Promis
     }));
   } catch (e: unknown) {
     const extra = errorExtra(e);
-    logger.error('cannot list the project\'s clusters', { code: extra.code, error: e });
-    return [make(target, 'ERROR', extra.code, { ...extra, detail: `cannot list the project's clusters: ${extra.detail}` })];
+    logger.error("cannot list the project's clusters", { code: extra.code, error: e });
+    return [
+      make(target, 'ERROR', extra.code, { ...extra, detail: `cannot list the project's clusters: ${extra.detail}` }),
+    ];
   }
 }
 
@@ -165,7 +168,10 @@ async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Prom
 
     const pending = findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
     if (pending) {
-      logger.info('on-demand snapshot still pending: skipping', { snapshotId: pending.id, snapshotStatus: pending.status });
+      logger.info('on-demand snapshot still pending: skipping', {
+        snapshotId: pending.id,
+        snapshotStatus: pending.status,
+      });
       return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
         ...snapshotFields(pending),
         description: pending.description,

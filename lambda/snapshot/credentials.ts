@@ -57,8 +57,8 @@ export function parseSecret(secretString: string | undefined): ParsedSecret {
 
   const baseUrl = pick(doc, 'BaseUrl', 'baseUrl');
   if (baseUrl === undefined) return { credentials };
-  const problems = checkBaseUrl(baseUrl, 'the secret\'s BaseUrl');
-  if (problems.length > 0) throw new CodedError(Codes.SECRET_INVALID, problems[0] as string);
+  const problems = checkBaseUrl(baseUrl, "the secret's BaseUrl");
+  if (problems.length > 0) throw new CodedError(Codes.SECRET_INVALID, problems[0]);
   return { credentials, baseUrl: baseUrl.replace(/\/+$/, '') };
 }
 

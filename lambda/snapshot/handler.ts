@@ -143,7 +143,12 @@ export function createHandler(deps: HandlerDeps) {
     return results;
   }
 
-  function runAll(request: RunRequest, config: FunctionConfig, secret: ParsedSecret, invocation: Invocation): Promise<Outcome[]> {
+  function runAll(
+    request: RunRequest,
+    config: FunctionConfig,
+    secret: ParsedSecret,
+    invocation: Invocation,
+  ): Promise<Outcome[]> {
     const { invocationId, remaining, logger, onOutcome } = invocation;
     const reserve = publishReserveMs(remaining(), request.targets.length);
     const deadline: Deadline = { remainingMs: () => remaining() - reserve };
@@ -216,7 +221,8 @@ function triggerOf(event: unknown): Trigger {
 /** The event's shape for the log: field names and the values that are safe and short. */
 function summarizeEvent(event: unknown): unknown {
   if (!isPlainObject(event)) return event === undefined ? null : typeof event;
-  if (isEventBridgeScheduledEvent(event)) return { source: event.source, 'detail-type': event['detail-type'], time: event.time };
+  if (isEventBridgeScheduledEvent(event))
+    return { source: event.source, 'detail-type': event['detail-type'], time: event.time };
   return event;
 }
 
@@ -228,8 +234,13 @@ function failureMessage(
   const name = (o: Outcome) => (o.clusterName ? `${o.projectId}/${o.clusterName}` : 'run');
   const parts: string[] = [];
   if (errors.length > 0) {
-    const list = errors.slice(0, 10).map((o) => `${name(o)}: ${o.code}`).join(', ');
-    parts.push(`${errors.length} of ${results.length} target(s) ended in ERROR (${list}${errors.length > 10 ? ', ...' : ''})`);
+    const list = errors
+      .slice(0, 10)
+      .map((o) => `${name(o)}: ${o.code}`)
+      .join(', ');
+    parts.push(
+      `${errors.length} of ${results.length} target(s) ended in ERROR (${list}${errors.length > 10 ? ', ...' : ''})`,
+    );
   }
   if (failures.length > 0) {
     parts.push(`${failures.length} notification(s) could not be published (${failures[0]?.error})`);

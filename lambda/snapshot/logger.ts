@@ -60,7 +60,8 @@ export function sanitize(value: unknown, seen = new WeakSet<object>()): unknown 
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const sensitive = SENSITIVE_KEY.test(key) && !NAME_KEY.test(key);
-    out[key] = sensitive && (typeof v === 'string' || typeof v === 'object') && v !== null ? REDACTED : sanitize(v, seen);
+    out[key] =
+      sensitive && (typeof v === 'string' || typeof v === 'object') && v !== null ? REDACTED : sanitize(v, seen);
   }
   return out;
 }

@@ -4,21 +4,13 @@
  * The only dimension is the function name: a dimension per cluster would cost a custom metric
  * per cluster; project and cluster ride along as searchable properties instead.
  */
-import {
-  METRIC_DIMENSION_FUNCTION,
-  METRIC_NAMESPACE,
-  METRIC_SNAPSHOT_SECURED,
-  METRIC_TARGET_ERRORS,
-} from './contract';
+import { METRIC_DIMENSION_FUNCTION, METRIC_NAMESPACE, METRIC_SNAPSHOT_SECURED, METRIC_TARGET_ERRORS } from './contract';
 import { Codes } from './errors';
 import type { Outcome } from './types';
 
 /** True when the target's latest on-demand snapshot is requested or already under way. */
 export function isSnapshotSecured(outcome: Outcome): boolean {
-  return (
-    !outcome.dryRun &&
-    (outcome.code === Codes.SNAPSHOT_REQUESTED || outcome.code === Codes.SNAPSHOT_IN_PROGRESS)
-  );
+  return !outcome.dryRun && (outcome.code === Codes.SNAPSHOT_REQUESTED || outcome.code === Codes.SNAPSHOT_IN_PROGRESS);
 }
 
 export function emfRecord(functionName: string, outcome: Outcome, at: Date): Record<string, unknown> {

@@ -34,7 +34,7 @@ export function subjectFor(o: Outcome): string {
 export function adviceFor(o: Outcome): string {
   switch (o.code) {
     case Codes.SNAPSHOT_REQUESTED:
-      return 'Nothing. Atlas queued the snapshot; it normally completes within minutes. It is listed under the cluster\'s Backup > Snapshots in the Atlas UI.';
+      return "Nothing. Atlas queued the snapshot; it normally completes within minutes. It is listed under the cluster's Backup > Snapshots in the Atlas UI.";
     case Codes.SNAPSHOT_IN_PROGRESS:
       return 'Nothing, unless this repeats for many runs: then look at the pending snapshot in the Atlas UI (Backup > Snapshots); Atlas allows one on-demand snapshot at a time.';
     case Codes.DRY_RUN:
@@ -46,20 +46,20 @@ export function adviceFor(o: Outcome): string {
     case Codes.INVALID_CONFIG:
       return 'Fix the stack configuration (cdk.json "atlasSnapshot", the field is named above) and redeploy with "cdk deploy".';
     case Codes.SECRET_UNAVAILABLE:
-      return 'Check that the secret exists in this account and region, and that the function\'s role may read it (and decrypt it with its KMS key).';
+      return "Check that the secret exists in this account and region, and that the function's role may read it (and decrypt it with its KMS key).";
     case Codes.SECRET_INVALID:
       return 'Fix the secret value: a JSON object {"clientId","clientSecret"} (service account) or {"publicKey","privateKey"} (API key).';
     case Codes.ATLAS_AUTH_FAILED:
       return 'Atlas refused the service account credentials: check that the client id/secret in the secret are current (a rotated secret is picked up within minutes).';
     case Codes.ATLAS_UNREACHABLE:
-      return 'Atlas did not answer in time. It is retried automatically on the next scheduled run; if it persists, check Atlas status and the function\'s network egress, or raise the function timeout.';
+      return "Atlas did not answer in time. It is retried automatically on the next scheduled run; if it persists, check Atlas status and the function's network egress, or raise the function timeout.";
     case Codes.UNSUPPORTED_CLUSTER:
       return 'This cluster tier has no on-demand snapshots. Remove it from the targets, or upgrade it to a dedicated cluster (M10+).';
     case Codes.BACKUP_NOT_ENABLED:
       return 'Enable Cloud Backup on the cluster in Atlas (cluster > Edit configuration > Backups), or remove it from the targets.';
     case 'IP_ADDRESS_NOT_ON_ACCESS_LIST':
       return (
-        'Add the function\'s egress IP to the API access list of the service account or API key in the secret ' +
+        "Add the function's egress IP to the API access list of the service account or API key in the secret " +
         '(Atlas: Organization > Access Manager > Applications > Service Accounts or API Keys > the account or key > Add Access List Entry), then run again. ' +
         'Which IP: with the stack option egress {"mode":"nat"}, the stack output AtlasAccessListIp (it does not change); ' +
         'with {"mode":"vpc"}, your VPC\'s NAT address. Without egress the function calls Atlas from Lambda\'s shared, changing ' +
@@ -68,25 +68,38 @@ export function adviceFor(o: Outcome): string {
     case 'CLUSTER_NOT_FOUND':
       return 'Check the clusterName in the targets: the cluster may have been renamed or deleted.';
     case 'GROUP_NOT_FOUND':
-      return 'Check the projectId in the targets, and that the credentials belong to that project\'s organization.';
+      return "Check the projectId in the targets, and that the credentials belong to that project's organization.";
     case 'RATE_LIMITED_TOKEN_BUCKET':
     case 'RATE_LIMITED':
       return 'Atlas rate-limited the calls beyond the time left. Lower ATLAS_CONCURRENCY, spread targets over schedules, or raise the timeout.';
     case 'SNAPSHOT_RETENTION_LESS_THAN_BACKUP_COMPLIANCE_POLICY':
-      return 'Raise retentionInDays to at least the project\'s Backup Compliance Policy minimum.';
+      return "Raise retentionInDays to at least the project's Backup Compliance Policy minimum.";
     default:
       if (o.httpStatus === 401 || o.httpStatus === 403) {
-        return 'Atlas refused the credentials or their role: check the secret\'s key, its Project Backup Manager role on this project, and its API access list.';
+        return "Atlas refused the credentials or their role: check the secret's key, its Project Backup Manager role on this project, and its API access list.";
       }
       return o.status === 'ERROR'
-        ? 'See the detail above and the function\'s log (search for the invocation id). The next scheduled run tries again.'
+        ? "See the detail above and the function's log (search for the invocation id). The next scheduled run tries again."
         : 'Nothing.';
   }
 }
 
 const FIELD_ORDER: Array<keyof Outcome> = [
-  'status', 'code', 'projectId', 'clusterName', 'snapshotId', 'snapshotStatus', 'retentionInDays',
-  'description', 'expiresAt', 'httpStatus', 'detail', 'trigger', 'dryRun', 'invocationId', 'timestamp',
+  'status',
+  'code',
+  'projectId',
+  'clusterName',
+  'snapshotId',
+  'snapshotStatus',
+  'retentionInDays',
+  'description',
+  'expiresAt',
+  'httpStatus',
+  'detail',
+  'trigger',
+  'dryRun',
+  'invocationId',
+  'timestamp',
 ];
 
 export function emailBody(o: Outcome): string {

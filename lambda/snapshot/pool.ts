@@ -9,7 +9,7 @@ export async function mapWithConcurrency<T, R>(
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await fn(items[index] as T, index);
+      results[index] = await fn(items[index], index);
     }
   };
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
@@ -34,7 +34,7 @@ export function roundRobinOrder<T>(items: readonly T[], groupOf: (item: T) => st
   const queues = [...groups.values()];
   const order: number[] = [];
   for (let round = 0; order.length < items.length; round++) {
-    for (const queue of queues) if (round < queue.length) order.push(queue[round] as number);
+    for (const queue of queues) if (round < queue.length) order.push(queue[round]);
   }
   return order;
 }
@@ -48,7 +48,7 @@ export async function mapInOrder<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   await mapWithConcurrency(order, limit, async (index) => {
-    results[index] = await fn(items[index] as T, index);
+    results[index] = await fn(items[index], index);
   });
   return results;
 }

@@ -84,13 +84,15 @@ export type AtlasCredentials =
   | { kind: 'serviceAccount'; clientId: string; clientSecret: string }
   | { kind: 'apiKey'; publicKey: string; privateKey: string };
 
+export type LogMethod = (message: string, fields?: Record<string, unknown>) => void;
+
 /** Structured logger used by every module of the function. */
 export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  child: (fields: Record<string, unknown>) => Logger;
 }
 
 /** Time the invocation has left for Atlas work (the publish reserve already subtracted). */

@@ -16,9 +16,9 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? typeof value;
   } catch {
-    text = String(value);
+    text = typeof value; // a cycle or a BigInt: the type is all that can be said safely
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
@@ -43,7 +43,9 @@ export function checkDescription(value: unknown, field: string): string[] {
 
 export function checkTarget(value: unknown, field: string): string[] {
   if (!isPlainObject(value)) {
-    return [`${field} must be an object { "projectId": "<24 hex>", "clusterName": "<name>" | "*" }, got ${show(value)}`];
+    return [
+      `${field} must be an object { "projectId": "<24 hex>", "clusterName": "<name>" | "*" }, got ${show(value)}`,
+    ];
   }
   const problems: string[] = [];
   for (const key of Object.keys(value)) {

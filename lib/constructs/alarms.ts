@@ -14,11 +14,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  METRIC_DIMENSION_FUNCTION,
-  METRIC_NAMESPACE,
-  METRIC_SNAPSHOT_SECURED,
-} from '../../lambda/snapshot/contract';
+import { METRIC_DIMENSION_FUNCTION, METRIC_NAMESPACE, METRIC_SNAPSHOT_SECURED } from '../../lambda/snapshot/contract';
 import { formatDuration, type AlarmWindow } from '../schedule-window';
 
 export interface AlarmsProps {

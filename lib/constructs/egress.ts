@@ -60,7 +60,12 @@ export class Egress extends Construct {
         natGatewayProvider: ec2.NatProvider.gateway({ eipAllocationIds: [this.natEip.attrAllocationId] }),
         subnetConfiguration: [
           // Holds the NAT gateway only; nothing launched here gets a public address.
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: NAT_SUBNET_CIDR_MASK, mapPublicIpOnLaunch: false },
+          {
+            name: 'Public',
+            subnetType: ec2.SubnetType.PUBLIC,
+            cidrMask: NAT_SUBNET_CIDR_MASK,
+            mapPublicIpOnLaunch: false,
+          },
           { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: NAT_SUBNET_CIDR_MASK },
         ],
         restrictDefaultSecurityGroup: true,
@@ -94,7 +99,7 @@ export class Egress extends Construct {
         const subnet = ec2.Subnet.fromSubnetId(this, `Subnet${i + 1}`, subnetId);
         Annotations.of(subnet).acknowledgeWarning(
           '@aws-cdk/aws-ec2:noSubnetRouteTableId',
-          'Only the id is used (the function\'s VpcConfig); the stack reads and adds no routes in an existing VPC.',
+          "Only the id is used (the function's VpcConfig); the stack reads and adds no routes in an existing VPC.",
         );
         return subnet;
       });
@@ -102,11 +107,16 @@ export class Egress extends Construct {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
       vpc: this.vpc,
-      description: 'atlas-snapshot-scheduler function: outbound HTTPS only (Atlas Admin API, Secrets Manager, SNS), no inbound',
+      description:
+        'atlas-snapshot-scheduler function: outbound HTTPS only (Atlas Admin API, Secrets Manager, SNS), no inbound',
       allowAllOutbound: false,
       allowAllIpv6Outbound: false,
     });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the Atlas Admin API and AWS endpoints');
+    this.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(HTTPS_PORT),
+      'HTTPS to the Atlas Admin API and AWS endpoints',
+    );
 
     const given =
       config.mode === 'vpc'

@@ -101,7 +101,9 @@ export class SnapshotFunction extends Construct {
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secretArn] }),
     );
     if (props.secretKmsKeyArn !== undefined) {
-      const secretRegion = this.secretArnIsPattern ? stack.region : Arn.split(props.secretName, ArnFormat.COLON_RESOURCE_NAME).region;
+      const secretRegion = this.secretArnIsPattern
+        ? stack.region
+        : Arn.split(props.secretName, ArnFormat.COLON_RESOURCE_NAME).region;
       this.role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -130,7 +132,11 @@ export class SnapshotFunction extends Construct {
       this.networkInterfacePolicy = new iam.Policy(this, 'NetworkInterfacePolicy', {
         roles: [this.role],
         statements: [
-          new iam.PolicyStatement({ sid: 'DescribeNetworkInterfaces', actions: NETWORK_INTERFACE_READ_ACTIONS, resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'DescribeNetworkInterfaces',
+            actions: NETWORK_INTERFACE_READ_ACTIONS,
+            resources: ['*'],
+          }),
           new iam.PolicyStatement({
             sid: 'ManageNetworkInterfaces',
             actions: NETWORK_INTERFACE_WRITE_ACTIONS,

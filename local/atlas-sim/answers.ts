@@ -1,6 +1,6 @@
 /** What a handler produces: an answer the server writes after any configured latency. */
 import type { IncomingHttpHeaders } from 'node:http';
-import { AtlasApiError } from './errors';
+import { type AtlasApiError } from './errors';
 
 export interface Answer {
   status: number;
@@ -24,7 +24,12 @@ export interface SimRequest {
   baseUrl: string;
 }
 
-export function jsonAnswer(status: number, value: unknown, contentType = 'application/json', headers: Record<string, string> = {}): Answer {
+export function jsonAnswer(
+  status: number,
+  value: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): Answer {
   return { status, headers: { 'Content-Type': contentType, ...headers }, body: JSON.stringify(value) };
 }
 

@@ -76,7 +76,9 @@ function selfUrl(call: Call): URL {
 function listClusters(call: Call): Answer {
   const page = parsePaging(call.req.query);
   const project = requireProject(call);
-  const clusters = [...project.clusters.values()].map((cluster) => renderCluster(cluster, call.version, call.req.baseUrl));
+  const clusters = [...project.clusters.values()].map((cluster) =>
+    renderCluster(cluster, call.version, call.req.baseUrl),
+  );
   return ok(call, pageOf(clusters, page, selfUrl(call)));
 }
 
@@ -106,7 +108,12 @@ function getSnapshot(call: Call, type: SnapshotRecord['type']): Answer {
   if (!OBJECT_ID.test(snapshotId)) throw atlasErrors.invalidPathParameter('snapshotId');
   const cluster = requireDedicatedCluster(call);
   const snapshot = call.state.snapshot(snapshotId);
-  if (!snapshot || snapshot.groupId !== cluster.groupId || snapshot.clusterName !== cluster.name || snapshot.type !== type) {
+  if (
+    !snapshot ||
+    snapshot.groupId !== cluster.groupId ||
+    snapshot.clusterName !== cluster.name ||
+    snapshot.type !== type
+  ) {
     throw atlasErrors.snapshotNotFound(snapshotId, cluster.name);
   }
   return ok(call, renderSnapshot(snapshot, call.state.view(snapshot), call.req.baseUrl));
@@ -136,7 +143,8 @@ function parseTakeBody(text: string): Record<string, unknown> {
   const record = body as Record<string, unknown>;
   for (const key of Object.keys(record)) if (!TAKE_ATTRIBUTES.has(key)) throw atlasErrors.invalidAttribute(key);
   const retention = record.retentionInDays;
-  if (retention !== undefined && retention !== null && !Number.isInteger(retention)) throw atlasErrors.invalidAttribute('retentionInDays');
+  if (retention !== undefined && retention !== null && !Number.isInteger(retention))
+    throw atlasErrors.invalidAttribute('retentionInDays');
   if (record.description !== undefined && record.description !== null && typeof record.description !== 'string') {
     throw atlasErrors.invalidAttribute('description');
   }

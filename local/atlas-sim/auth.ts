@@ -46,7 +46,8 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-export type TokenIssueResult = { ok: true; token: IssuedAccessToken } | { ok: false; reason: 'invalid_client' | 'access_denied' };
+export type TokenIssueResult =
+  { ok: true; token: IssuedAccessToken } | { ok: false; reason: 'invalid_client' | 'access_denied' };
 
 export function authKindOf(header: string | undefined): AuthKind {
   if (!header) return 'none';
@@ -61,7 +62,7 @@ export function authKindOf(header: string | undefined): AuthKind {
 export function parseBasic(header: string | undefined): [string, string] | undefined {
   const match = /^\s*Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match) return undefined;
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
@@ -162,7 +163,8 @@ export class CredentialStore {
 
   /** 403 `IP_ADDRESS_NOT_ON_ACCESS_LIST` when the credential has a list and `ip` is not on it. */
   checkAccessList(principal: Principal, ip: string): void {
-    const credential = principal.kind === 'serviceAccount' ? this.serviceAccounts.get(principal.id) : this.apiKeys.get(principal.id);
+    const credential =
+      principal.kind === 'serviceAccount' ? this.serviceAccounts.get(principal.id) : this.apiKeys.get(principal.id);
     const list = credential?.accessList;
     if (list && !list.some((entry) => ipMatches(entry, ip))) throw atlasErrors.ipNotOnAccessList(ip);
   }

@@ -7,7 +7,15 @@ import { parseArgs } from 'node:util';
 import type { RateLimitOptions } from './rate-limit';
 import type { RequestLogEntry } from './request-log';
 import { startAtlasSimulator, type AtlasSimulatorOptions } from './server';
-import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT, PRESET_NAMES, type PresetName, atlasPreset, isPresetName, presetOptions } from './presets';
+import {
+  DEMO_API_KEY,
+  DEMO_SERVICE_ACCOUNT,
+  PRESET_NAMES,
+  type PresetName,
+  atlasPreset,
+  isPresetName,
+  presetOptions,
+} from './presets';
 
 const HELP = `Atlas Admin API simulator (loopback only)
 
@@ -74,7 +82,8 @@ function parseCli(argv: string[]) {
     },
     strict: true,
   });
-  if (!isPresetName(values.preset)) throw new UsageError(`unknown preset "${values.preset}"; one of: ${PRESET_NAMES.join(', ')}`);
+  if (!isPresetName(values.preset))
+    throw new UsageError(`unknown preset "${values.preset}"; one of: ${PRESET_NAMES.join(', ')}`);
   return { values, preset: values.preset };
 }
 
@@ -98,7 +107,10 @@ function simulatorOptions(values: ReturnType<typeof parseCli>['values']): AtlasS
 
 function formatEntry(entry: RequestLogEntry): string {
   const query = new URLSearchParams(entry.query).toString();
-  const outcome = entry.status === undefined ? `no answer (${entry.fault})` : `${entry.status}${entry.errorCode ? ` ${entry.errorCode}` : ''}`;
+  const outcome =
+    entry.status === undefined
+      ? `no answer (${entry.fault})`
+      : `${entry.status}${entry.errorCode ? ` ${entry.errorCode}` : ''}`;
   const fault = entry.fault && entry.status !== undefined ? ` [fault: ${entry.fault}]` : '';
   return `${entry.timestamp} ${entry.method} ${entry.path}${query ? `?${query}` : ''} (${entry.auth}) -> ${outcome}${fault}\n`;
 }

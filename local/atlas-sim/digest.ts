@@ -25,8 +25,8 @@ export function parseDigestHeader(header: string): Record<string, string> | unde
   if (!match) return undefined;
   const params: Record<string, string> = {};
   const pattern = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/g;
-  for (const part of (match[1] as string).matchAll(pattern)) {
-    const key = (part[1] as string).toLowerCase();
+  for (const part of match[1].matchAll(pattern)) {
+    const key = part[1].toLowerCase();
     params[key] = part[2] !== undefined ? part[2].replace(/\\(.)/g, '$1') : (part[3] ?? '');
   }
   return params;

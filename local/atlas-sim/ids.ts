@@ -6,7 +6,10 @@ let counter = randomBytes(3).readUIntBE(0, 3);
 /** A fresh ObjectId: 4-byte seconds timestamp, 5 random bytes, 3-byte counter. */
 export function objectId(nowMs: number = Date.now()): string {
   counter = (counter + 1) % 0xffffff;
-  const time = Math.floor(nowMs / 1000).toString(16).padStart(8, '0').slice(-8);
+  const time = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8);
   return time + randomBytes(5).toString('hex') + counter.toString(16).padStart(6, '0');
 }
 

@@ -9,7 +9,15 @@ export type { RateLimitOptions } from './rate-limit';
 export type { AuthKind, LogFilter, RequestLogEntry } from './request-log';
 export type { EndpointName } from './routes';
 export { DEFAULT_SNAPSHOT_TIMING, snapshotHistory } from './state';
-export type { ClusterKind, ClusterSeed, ProjectSeed, SnapshotSeed, SnapshotStatus, SnapshotTiming, SnapshotType } from './state';
+export type {
+  ClusterKind,
+  ClusterSeed,
+  ProjectSeed,
+  SnapshotSeed,
+  SnapshotStatus,
+  SnapshotTiming,
+  SnapshotType,
+} from './state';
 export { CLUSTER_VERSIONS, FLEX_VERSION, SNAPSHOT_VERSIONS, atlasMediaType } from './versions';
 export { DIGEST_REALM, buildDigestAuthorization, digestChallenge, parseDigestHeader } from './digest';
 export {

@@ -16,20 +16,28 @@ export interface OAuthDeps {
 }
 
 function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): Answer {
-  return { ...jsonAnswer(status, { error, error_description: description }, 'application/json', headers), errorCode: error };
+  return {
+    ...jsonAnswer(status, { error, error_description: description }, 'application/json', headers),
+    errorCode: error,
+  };
 }
 
 const FORM = 'application/x-www-form-urlencoded';
 
 function formOf(req: SimRequest): URLSearchParams | undefined {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   return type === FORM ? new URLSearchParams(req.body) : undefined;
 }
 
 export function handleToken(req: SimRequest, deps: OAuthDeps): Answer {
   const basic = parseBasic(req.headers.authorization);
   if (!basic) {
-    return oauthError(401, 'invalid_client', 'Client authentication failed.', { 'WWW-Authenticate': 'Basic realm="oauth"' });
+    return oauthError(401, 'invalid_client', 'Client authentication failed.', {
+      'WWW-Authenticate': 'Basic realm="oauth"',
+    });
   }
   const limited = takeTokenBudget(deps, `${basic[0]}|${req.ip}`);
   if (limited) return limited;
@@ -39,8 +47,14 @@ export function handleToken(req: SimRequest, deps: OAuthDeps): Answer {
     return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
   }
   const result = deps.credentials.issueToken(basic[0], basic[1]);
-  if (!result.ok && result.reason === 'invalid_client') return oauthError(401, 'invalid_client', 'Client authentication failed.');
-  if (!result.ok) return oauthError(403, 'access_denied', 'The maximum number of active access tokens for this service account has been reached.');
+  if (!result.ok && result.reason === 'invalid_client')
+    return oauthError(401, 'invalid_client', 'Client authentication failed.');
+  if (!result.ok)
+    return oauthError(
+      403,
+      'access_denied',
+      'The maximum number of active access tokens for this service account has been reached.',
+    );
   return jsonAnswer(
     200,
     { access_token: result.token.accessToken, expires_in: result.token.expiresIn, token_type: 'Bearer' },

@@ -46,7 +46,8 @@ export function pageOf<T>(items: T[], page: PageRequest, selfUrl: URL): Record<s
   const results = items.slice(start, start + page.itemsPerPage);
   const links: Link[] = [{ href: pageUrl(selfUrl, page, page.pageNum), rel: 'self' }];
   if (page.pageNum > 1) links.push({ href: pageUrl(selfUrl, page, page.pageNum - 1), rel: 'previous' });
-  if (start + page.itemsPerPage < items.length) links.push({ href: pageUrl(selfUrl, page, page.pageNum + 1), rel: 'next' });
+  if (start + page.itemsPerPage < items.length)
+    links.push({ href: pageUrl(selfUrl, page, page.pageNum + 1), rel: 'next' });
   const body: Record<string, unknown> = { links, results };
   if (page.includeCount) body.totalCount = items.length;
   return body;

@@ -22,7 +22,10 @@ export const DEMO_API_KEY = {
 
 /** SecretString values (DESIGN.md section 4) for the local Secrets Manager. */
 export const DEMO_SECRET_STRINGS = {
-  serviceAccount: JSON.stringify({ clientId: DEMO_SERVICE_ACCOUNT.clientId, clientSecret: DEMO_SERVICE_ACCOUNT.clientSecret }),
+  serviceAccount: JSON.stringify({
+    clientId: DEMO_SERVICE_ACCOUNT.clientId,
+    clientSecret: DEMO_SERVICE_ACCOUNT.clientSecret,
+  }),
   apiKey: JSON.stringify({ publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey }),
   /** MongoDB's CloudFormation profile shape. */
   cfnProfile: JSON.stringify({ PublicKey: DEMO_API_KEY.publicKey, PrivateKey: DEMO_API_KEY.privateKey }),
@@ -108,7 +111,10 @@ const SCENARIOS: Record<PresetName, Scenario> = {
     description: 'Cluster0 already has an on-demand snapshot in progress: the run is SKIPPED',
     clusters: (now) => [
       replicaSet(now, 'Cluster0', {
-        snapshots: [...snapshotHistory(12, now), { snapshotType: 'onDemand', status: 'inProgress', createdAt: now - 60_000, description: 'taken earlier' }],
+        snapshots: [
+          ...snapshotHistory(12, now),
+          { snapshotType: 'onDemand', status: 'inProgress', createdAt: now - 60_000, description: 'taken earlier' },
+        ],
       }),
     ],
     targets: [target('Cluster0')],
@@ -116,7 +122,13 @@ const SCENARIOS: Record<PresetName, Scenario> = {
   sharded: {
     description: 'a sharded cluster (ShardedCluster, 3 shards) and a geosharded one (GlobalCluster)',
     clusters: () => [
-      { name: 'ShardedCluster', kind: 'sharded', numShards: 3, instanceSize: 'M30', snapshots: [{ snapshotType: 'scheduled', status: 'completed' }] },
+      {
+        name: 'ShardedCluster',
+        kind: 'sharded',
+        numShards: 3,
+        instanceSize: 'M30',
+        snapshots: [{ snapshotType: 'scheduled', status: 'completed' }],
+      },
       { name: 'GlobalCluster', kind: 'geoSharded', numShards: 2, instanceSize: 'M30', configServerType: 'DEDICATED' },
     ],
     targets: [target('ShardedCluster'), target('GlobalCluster')],
@@ -161,19 +173,24 @@ const SCENARIOS: Record<PresetName, Scenario> = {
     description: '260 snapshots; the pending on-demand one is not on the first page (every page must be read)',
     clusters: (now) => [
       replicaSet(now, 'Cluster0', {
-        snapshots: [...snapshotHistory(259, now), { id: LAST_IN_LIST_ID, snapshotType: 'onDemand', status: 'queued', createdAt: now - 30_000 }],
+        snapshots: [
+          ...snapshotHistory(259, now),
+          { id: LAST_IN_LIST_ID, snapshotType: 'onDemand', status: 'queued', createdAt: now - 30_000 },
+        ],
       }),
     ],
     targets: [target('Cluster0')],
   },
   race: {
-    description: 'another client takes an on-demand snapshot between our check and our request: UNFINISHED_ON_DEMAND_SNAPSHOT',
+    description:
+      'another client takes an on-demand snapshot between our check and our request: UNFINISHED_ON_DEMAND_SNAPSHOT',
     clusters: (now) => [replicaSet(now)],
     targets: [target('Cluster0')],
     options: { faults: [{ kind: 'race', endpoint: 'takeSnapshot', times: 1 }] },
   },
   flaky: {
-    description: 'transient failures: the first cluster read answers 503, the first snapshot list resets the connection',
+    description:
+      'transient failures: the first cluster read answers 503, the first snapshot list resets the connection',
     clusters: (now) => [replicaSet(now)],
     targets: [target('Cluster0')],
     options: {

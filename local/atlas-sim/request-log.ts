@@ -31,7 +31,12 @@ export interface RequestLogEntry {
   timestamp: string;
 }
 
-export type LogFilter = Partial<Pick<RequestLogEntry, 'method' | 'endpoint' | 'auth' | 'status' | 'errorCode' | 'principal' | 'clusterName' | 'groupId'>>;
+export type LogFilter = Partial<
+  Pick<
+    RequestLogEntry,
+    'method' | 'endpoint' | 'auth' | 'status' | 'errorCode' | 'principal' | 'clusterName' | 'groupId'
+  >
+>;
 
 export class RequestLog {
   private readonly list: RequestLogEntry[] = [];

@@ -70,7 +70,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
       methodAllowed: method in route.byMethod,
     };
     route.names.forEach((name, index) => {
-      match[name] = safeDecode(found[index + 1] as string);
+      match[name] = safeDecode(found[index + 1]);
     });
     return match;
   }

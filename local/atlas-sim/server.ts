@@ -7,7 +7,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, headerValue, listen, readBody, sleep } from '../http';
 import { type Answer, type SimRequest, atlasErrorAnswer } from './answers';
 import { handleApiCall } from './api';
-import { type ApiKeySeed, CredentialStore, type Principal, type ServiceAccountSeed, authKindOf, normalizeIp } from './auth';
+import {
+  type ApiKeySeed,
+  CredentialStore,
+  type Principal,
+  type ServiceAccountSeed,
+  authKindOf,
+  normalizeIp,
+} from './auth';
 import { type Clock, systemClock } from './clock';
 import { AtlasApiError, atlasErrors } from './errors';
 import { type FaultSpec, FaultPlan, type ScriptedFault } from './faults';
@@ -124,7 +131,7 @@ export async function startAtlasSimulator(options: AtlasSimulatorOptions = {}): 
     options.host,
     options.port,
   );
-  return simulatorApi(runtime, server.url, server.port, server.close);
+  return simulatorApi(runtime, server.url, server.port, () => server.close());
 }
 
 function createRuntime(options: AtlasSimulatorOptions): Runtime {
@@ -169,7 +176,8 @@ function simulatorApi(runtime: Runtime, url: string, port: number, close: () => 
     faults: runtime.faults,
     addProject: (seed) => void state.addProject(seed),
     addCluster: (projectId, seed) => state.addCluster(projectId, seed),
-    addSnapshot: (projectId, clusterName, seed) => snapshotInfo(state, state.addSnapshot(projectId, clusterName, seed).id),
+    addSnapshot: (projectId, clusterName, seed) =>
+      snapshotInfo(state, state.addSnapshot(projectId, clusterName, seed).id),
     addServiceAccount: (seed) => credentials.addServiceAccount(seed),
     addApiKey: (seed) => credentials.addApiKey(seed),
     setAccessList: (id, list) => credentials.setAccessList(id, list),
@@ -185,7 +193,9 @@ function simulatorApi(runtime: Runtime, url: string, port: number, close: () => 
     },
     snapshots: info,
     pendingOnDemand: (projectId, clusterName) =>
-      info(projectId, clusterName).filter((s) => s.snapshotType === 'onDemand' && (s.status === 'queued' || s.status === 'inProgress')),
+      info(projectId, clusterName).filter(
+        (s) => s.snapshotType === 'onDemand' && (s.status === 'queued' || s.status === 'inProgress'),
+      ),
     close,
   };
 }
@@ -229,7 +239,13 @@ async function onRequest(runtime: Runtime, req: IncomingMessage, res: ServerResp
   runtime.options.onRequest?.({ ...entry });
 }
 
-function startEntry(runtime: Runtime, req: IncomingMessage, method: string, url: URL, route: RouteMatch): RequestLogEntry {
+function startEntry(
+  runtime: Runtime,
+  req: IncomingMessage,
+  method: string,
+  url: URL,
+  route: RouteMatch,
+): RequestLogEntry {
   return runtime.log.start({
     method,
     path: url.pathname,
@@ -257,7 +273,8 @@ async function answerFor(
   try {
     body = await readBody(req);
   } catch (error: unknown) {
-    if (error instanceof BodyTooLargeError) return atlasErrorAnswer(new AtlasApiError(413, 'REQUEST_TOO_LARGE', error.message));
+    if (error instanceof BodyTooLargeError)
+      return atlasErrorAnswer(new AtlasApiError(413, 'REQUEST_TOO_LARGE', error.message));
     throw error;
   }
   if (fault?.kind === 'error') return scriptedError(fault);
@@ -272,7 +289,8 @@ async function answerFor(
     baseUrl: `http://${headerValue(req, 'host') ?? 'localhost'}`,
   };
   if (fault?.kind === 'race') stageRace(runtime, route);
-  if (!isOAuthEndpoint(route.endpoint) && route.endpoint !== 'unknown' && body !== '') entry.body = parseLoggedBody(body);
+  if (!isOAuthEndpoint(route.endpoint) && route.endpoint !== 'unknown' && body !== '')
+    entry.body = parseLoggedBody(body);
   const answer = dispatch(runtime, simRequest, route, entry);
   // The request took effect (a snapshot may now exist) but the client is told it failed.
   if (fault?.kind === 'commit-then-503') return atlasErrorAnswer(atlasErrors.unexpected(503));
@@ -290,7 +308,12 @@ function scriptedError(fault: FaultSpec): Answer {
 function stageRace(runtime: Runtime, route: RouteMatch): void {
   if (!route.groupId || !route.clusterName || !runtime.state.cluster(route.groupId, route.clusterName)) return;
   try {
-    runtime.state.takeOnDemandSnapshot(route.groupId, route.clusterName, { description: 'taken by another client', retentionInDays: 1 }, true);
+    runtime.state.takeOnDemandSnapshot(
+      route.groupId,
+      route.clusterName,
+      { description: 'taken by another client', retentionInDays: 1 },
+      true,
+    );
   } catch (error: unknown) {
     if (!(error instanceof AtlasApiError)) throw error;
   }
@@ -305,11 +328,14 @@ function parseLoggedBody(body: string): unknown {
 }
 
 function dispatch(runtime: Runtime, req: SimRequest, route: RouteMatch, entry: RequestLogEntry): Answer {
-  if (route.endpoint === 'token') return handleToken(req, { credentials: runtime.credentials, tokenLimiter: runtime.tokenLimiter });
+  if (route.endpoint === 'token')
+    return handleToken(req, { credentials: runtime.credentials, tokenLimiter: runtime.tokenLimiter });
   if (route.endpoint === 'revoke') return handleRevoke(req, { credentials: runtime.credentials });
   // Outside the Admin API (including a wrong method on the OAuth paths) nothing needs auth.
   if (!req.path.startsWith('/api/atlas/')) {
-    return atlasErrorAnswer(route.methods.length > 0 ? atlasErrors.methodNotAllowed(req.method) : atlasErrors.resourceNotFound(req.path));
+    return atlasErrorAnswer(
+      route.methods.length > 0 ? atlasErrors.methodNotAllowed(req.method) : atlasErrors.resourceNotFound(req.path),
+    );
   }
   let rateHeaders: Record<string, string> = {};
   try {
@@ -318,7 +344,9 @@ function dispatch(runtime: Runtime, req: SimRequest, route: RouteMatch, entry: R
     runtime.credentials.checkAccessList(principal, req.ip);
     rateHeaders = takeRateBudget(runtime, route, principal);
     if (!route.methodAllowed) {
-      throw route.methods.length > 0 ? atlasErrors.methodNotAllowed(req.method) : atlasErrors.resourceNotFound(req.path);
+      throw route.methods.length > 0
+        ? atlasErrors.methodNotAllowed(req.method)
+        : atlasErrors.resourceNotFound(req.path);
     }
     const version = negotiateVersion(firstHeader(req, 'accept'), versionsFor(route.endpoint), runtime.clock.now());
     const answer = handleApiCall(req, route, version, runtime.state);
@@ -339,7 +367,12 @@ function takeRateBudget(runtime: Runtime, route: RouteMatch, principal: Principa
   const limiter = runtime.limiter;
   if (!limiter) return {};
   const scope = limiter.options.scope ?? 'project';
-  const key = scope === 'global' ? 'global' : scope === 'credential' ? `credential:${principal.id}` : `project:${route.groupId ?? '-'}`;
+  const key =
+    scope === 'global'
+      ? 'global'
+      : scope === 'credential'
+        ? `credential:${principal.id}`
+        : `project:${route.groupId ?? '-'}`;
   const decision = limiter.take(key);
   const headers = rateLimitHeaders(decision, limiter.options.omitRetryAfter);
   if (!decision.allowed) throw atlasErrors.rateLimited('RATE_LIMITED_TOKEN_BUCKET', headers);

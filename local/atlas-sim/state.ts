@@ -207,7 +207,11 @@ export class AtlasState {
   }
 
   /** Change a cluster in place (pause it, disable backup, ...). */
-  updateCluster(projectId: string, name: string, patch: Partial<Pick<ClusterRecord, 'paused' | 'backupEnabled' | 'stateName'>>): void {
+  updateCluster(
+    projectId: string,
+    name: string,
+    patch: Partial<Pick<ClusterRecord, 'paused' | 'backupEnabled' | 'stateName'>>,
+  ): void {
     Object.assign(this.requireCluster(projectId, name), patch);
   }
 
@@ -219,7 +223,8 @@ export class AtlasState {
   addSnapshot(projectId: string, clusterName: string, seed: SnapshotSeed = {}): SnapshotRecord {
     const cluster = this.requireCluster(projectId, clusterName);
     const snapshotType = seed.snapshotType ?? 'scheduled';
-    const requestedAt = seed.createdAt === undefined ? this.clock.now() - 3_600_000 : new Date(seed.createdAt).getTime();
+    const requestedAt =
+      seed.createdAt === undefined ? this.clock.now() - 3_600_000 : new Date(seed.createdAt).getTime();
     const record = this.newSnapshot(cluster, {
       id: seed.id,
       snapshotType,
@@ -240,7 +245,12 @@ export class AtlasState {
    * cluster running, the retention at least the compliance minimum, and no other on-demand
    * snapshot queued or in progress (unless `bypassGuard`, used to stage a race).
    */
-  takeOnDemandSnapshot(projectId: string, clusterName: string, request: OnDemandRequest, bypassGuard = false): SnapshotRecord {
+  takeOnDemandSnapshot(
+    projectId: string,
+    clusterName: string,
+    request: OnDemandRequest,
+    bypassGuard = false,
+  ): SnapshotRecord {
     const project = this.requireProject(projectId);
     const cluster = this.requireCluster(projectId, clusterName);
     if (cluster.kind === 'flex') throw atlasErrors.flexInClusterApi(cluster.name);
@@ -311,7 +321,10 @@ export class AtlasState {
 
   private newSnapshot(
     cluster: ClusterRecord,
-    fields: Pick<SnapshotRecord, 'snapshotType' | 'description' | 'frequencyType' | 'retentionInDays' | 'requestedAt'> & { id?: string },
+    fields: Pick<
+      SnapshotRecord,
+      'snapshotType' | 'description' | 'frequencyType' | 'retentionInDays' | 'requestedAt'
+    > & { id?: string },
   ): SnapshotRecord {
     const id = fields.id ?? objectId(fields.requestedAt);
     if (this.snapshotsById.has(id)) throw new Error(`snapshot ${id} already exists`);

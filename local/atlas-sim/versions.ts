@@ -3,7 +3,7 @@
  * version dates; anything else, or no `application/vnd.atlas.*` type at all, is 406
  * `INVALID_VERSION_DATE`, and a version past its sunset date is 410 `VERSION_GONE`.
  */
-import { AtlasApiError, atlasErrors } from './errors';
+import { type AtlasApiError, atlasErrors } from './errors';
 import type { EndpointName } from './routes';
 
 export interface ResourceVersion {

@@ -10,7 +10,8 @@ import { type AwsAnswer, type AwsRequest, requestId } from './wire';
 const JSON_11 = 'application/x-amz-json-1.1';
 
 /** Failures a secret read can be made to answer with. */
-export type SecretFailure = 'AccessDeniedException' | 'DecryptionFailure' | 'InternalServiceError' | 'ResourceNotFoundException';
+export type SecretFailure =
+  'AccessDeniedException' | 'DecryptionFailure' | 'InternalServiceError' | 'ResourceNotFoundException';
 
 export interface SecretSeed {
   /** Secret name, e.g. `atlas/snapshot-scheduler`. */
@@ -75,7 +76,8 @@ export class SecretsManagerStandIn {
   putSecret(seed: SecretSeed): string {
     const existing = this.secrets.get(seed.name);
     const suffix = randomBytes(4).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6);
-    const arn = existing?.arn ?? `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${seed.name}-${suffix}`;
+    const arn =
+      existing?.arn ?? `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${seed.name}-${suffix}`;
     this.secrets.set(seed.name, { ...seed, arn, versionId: randomUUID(), createdDate: Math.floor(Date.now() / 1000) });
     return arn;
   }
@@ -105,7 +107,9 @@ export class SecretsManagerStandIn {
 
   /** Successful GetSecretValue answers so far (optionally of one secret, by name). */
   reads(name?: string): number {
-    return this.requests.filter((r) => r.operation === 'GetSecretValue' && r.status === 200 && (!name || r.name === name)).length;
+    return this.requests.filter(
+      (r) => r.operation === 'GetSecretValue' && r.status === 200 && (!name || r.name === name),
+    ).length;
   }
 
   handle(operation: string, req: AwsRequest): AwsAnswer {
@@ -118,7 +122,8 @@ export class SecretsManagerStandIn {
   }
 
   private answer(operation: string, req: AwsRequest, record: SecretRead): AwsAnswer {
-    if (operation !== 'GetSecretValue') return errorAnswer('UnknownOperationException', 400, `Operation ${operation} is not supported here.`);
+    if (operation !== 'GetSecretValue')
+      return errorAnswer('UnknownOperationException', 400, `Operation ${operation} is not supported here.`);
     let input: { SecretId?: unknown; VersionId?: unknown; VersionStage?: unknown };
     try {
       input = JSON.parse(req.body || '{}') as typeof input;
@@ -132,9 +137,14 @@ export class SecretsManagerStandIn {
     const secret = this.find(input.SecretId);
     const failure = this.globalFailure ?? secret?.failure;
     if (failure) return errorAnswer(failure, FAILURES[failure].status, FAILURES[failure].message(input.SecretId));
-    if (!secret) return errorAnswer('ResourceNotFoundException', 400, FAILURES.ResourceNotFoundException.message(input.SecretId));
+    if (!secret)
+      return errorAnswer('ResourceNotFoundException', 400, FAILURES.ResourceNotFoundException.message(input.SecretId));
     if (!this.versionMatches(secret, input.VersionId, input.VersionStage)) {
-      return errorAnswer('ResourceNotFoundException', 400, "Secrets Manager can't find the specified secret value for VersionId or VersionStage.");
+      return errorAnswer(
+        'ResourceNotFoundException',
+        400,
+        "Secrets Manager can't find the specified secret value for VersionId or VersionStage.",
+      );
     }
     record.name = secret.name;
     return jsonAnswer(200, this.secretValue(secret));

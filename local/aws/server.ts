@@ -9,7 +9,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, headerValue, listen, mediaType, readBody, sleep } from '../http';
 import { type SecretSeed, SecretsManagerStandIn } from './secrets-manager';
 import { SnsStandIn, xmlError } from './sns';
-import { type AwsAnswer, type AwsRequest, LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, type SignatureScope, parseSigV4, requestId } from './wire';
+import {
+  type AwsAnswer,
+  type AwsRequest,
+  LOCAL_ACCESS_KEY_ID,
+  LOCAL_SECRET_ACCESS_KEY,
+  type SignatureScope,
+  parseSigV4,
+  requestId,
+} from './wire';
 
 export interface LocalAwsOptions {
   /** Default 127.0.0.1. */
@@ -89,7 +97,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     setLatency: (ms) => {
       context.latencyMs = ms;
     },
-    close: server.close,
+    close: () => server.close(),
   };
 }
 
@@ -153,14 +161,22 @@ function route(context: Context, req: IncomingMessage, request: AwsRequest, reco
 }
 
 /** Unsigned requests, or requests signed for another service, are refused as AWS would. */
-function checkSignature(scope: SignatureScope | undefined, service: string, shape: 'json' | 'xml'): AwsAnswer | undefined {
+function checkSignature(
+  scope: SignatureScope | undefined,
+  service: string,
+  shape: 'json' | 'xml',
+): AwsAnswer | undefined {
   if (!scope) {
     const message = 'Request is missing Authentication Token';
-    return shape === 'json' ? jsonError('MissingAuthenticationTokenException', 400, message) : xmlError({ status: 403, code: 'MissingAuthenticationToken', message });
+    return shape === 'json'
+      ? jsonError('MissingAuthenticationTokenException', 400, message)
+      : xmlError({ status: 403, code: 'MissingAuthenticationToken', message });
   }
   if (scope.service !== service) {
     const message = `Credential should be scoped to correct service: '${service}'.`;
-    return shape === 'json' ? jsonError('InvalidSignatureException', 400, message) : xmlError({ status: 403, code: 'SignatureDoesNotMatch', message });
+    return shape === 'json'
+      ? jsonError('InvalidSignatureException', 400, message)
+      : xmlError({ status: 403, code: 'SignatureDoesNotMatch', message });
   }
   return undefined;
 }
@@ -168,7 +184,11 @@ function checkSignature(scope: SignatureScope | undefined, service: string, shap
 function jsonError(type: string, status: number, message: string): AwsAnswer {
   return {
     status,
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId(), 'x-amzn-ErrorType': type },
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'x-amzn-RequestId': requestId(),
+      'x-amzn-ErrorType': type,
+    },
     body: JSON.stringify({ __type: type, Message: message }),
   };
 }

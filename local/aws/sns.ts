@@ -49,8 +49,18 @@ export interface SnsFailure {
  */
 export const SNS_FAILURES = {
   internal: { status: 500, code: 'InternalError', message: 'Internal Error', type: 'Receiver' },
-  authorization: { status: 403, code: 'AuthorizationError', message: 'User is not authorized to perform: SNS:Publish on resource', type: 'Sender' },
-  kmsAccessDenied: { status: 400, code: 'KMSAccessDenied', message: 'The ciphertext refers to a customer master key that does not exist', type: 'Sender' },
+  authorization: {
+    status: 403,
+    code: 'AuthorizationError',
+    message: 'User is not authorized to perform: SNS:Publish on resource',
+    type: 'Sender',
+  },
+  kmsAccessDenied: {
+    status: 400,
+    code: 'KMSAccessDenied',
+    message: 'The ciphertext refers to a customer master key that does not exist',
+    type: 'Sender',
+  },
   throttled: { status: 429, code: 'Throttled', message: 'Rate exceeded', type: 'Sender' },
 } as const satisfies Record<string, SnsFailure>;
 
@@ -60,7 +70,8 @@ class SnsError extends Error {
   }
 }
 
-const invalid = (message: string, code = 'InvalidParameter') => new SnsError({ status: 400, code, message, type: 'Sender' });
+const invalid = (message: string, code = 'InvalidParameter') =>
+  new SnsError({ status: 400, code, message, type: 'Sender' });
 
 export function xmlError(failure: SnsFailure): AwsAnswer {
   const body =
@@ -145,7 +156,11 @@ export class SnsStandIn {
   handle(form: URLSearchParams, req: AwsRequest): AwsAnswer {
     const action = form.get('Action');
     if (action !== 'Publish') {
-      return xmlError({ status: 400, code: 'InvalidAction', message: `The action ${action ?? '(none)'} is not valid for this endpoint.` });
+      return xmlError({
+        status: 400,
+        code: 'InvalidAction',
+        message: `The action ${action ?? '(none)'} is not valid for this endpoint.`,
+      });
     }
     const attempt: PublishAttempt = { topicArn: form.get('TopicArn') ?? undefined, status: 0 };
     this.attempts.push(attempt);
@@ -187,9 +202,15 @@ export class SnsStandIn {
 
   private checkTopic(arn: string | null): string {
     if (!arn) throw invalid('Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
-    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(arn)) throw invalid('Invalid parameter: TopicArn');
-    if (!this.topics.has(arn)) throw new SnsError({ status: 404, code: 'NotFound', message: 'Topic does not exist', type: 'Sender' });
-    if (this.denied.has(arn)) throw new SnsError({ ...SNS_FAILURES.authorization, message: `User is not authorized to perform: SNS:Publish on resource: ${arn}` });
+    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(arn))
+      throw invalid('Invalid parameter: TopicArn');
+    if (!this.topics.has(arn))
+      throw new SnsError({ status: 404, code: 'NotFound', message: 'Topic does not exist', type: 'Sender' });
+    if (this.denied.has(arn))
+      throw new SnsError({
+        ...SNS_FAILURES.authorization,
+        message: `User is not authorized to perform: SNS:Publish on resource: ${arn}`,
+      });
     return arn;
   }
 
@@ -207,7 +228,11 @@ function parseAttributes(form: URLSearchParams): Record<string, MessageAttribute
     const prefix = `MessageAttributes.entry.${n}`;
     const name = form.get(`${prefix}.Name`) as string;
     const dataType = form.get(`${prefix}.Value.DataType`);
-    if (!dataType) throw invalid(`The message attribute '${name}' must contain non-empty message attribute type.`, 'ParameterValueInvalid');
+    if (!dataType)
+      throw invalid(
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+        'ParameterValueInvalid',
+      );
     const attribute: MessageAttribute = { dataType };
     const stringValue = form.get(`${prefix}.Value.StringValue`);
     const binaryValue = form.get(`${prefix}.Value.BinaryValue`);
@@ -216,28 +241,45 @@ function parseAttributes(form: URLSearchParams): Record<string, MessageAttribute
     checkAttribute(name, attribute);
     attributes[name] = attribute;
   }
-  if (Object.keys(attributes).length > 10) throw invalid('Number of message attributes [11+] exceeds the allowed maximum [10].', 'ParameterValueInvalid');
+  if (Object.keys(attributes).length > 10)
+    throw invalid('Number of message attributes [11+] exceeds the allowed maximum [10].', 'ParameterValueInvalid');
   return attributes;
 }
 
 function checkAttribute(name: string, attribute: MessageAttribute): void {
-  if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || name.includes('..') || /^(aws\.|amazon\.)/i.test(name) || name.startsWith('.') || name.endsWith('.')) {
+  if (
+    !/^[A-Za-z0-9_.-]{1,256}$/.test(name) ||
+    name.includes('..') ||
+    /^(aws\.|amazon\.)/i.test(name) ||
+    name.startsWith('.') ||
+    name.endsWith('.')
+  ) {
     throw invalid(`The message attribute name '${name}' is invalid.`, 'ParameterValueInvalid');
   }
   const base = attribute.dataType.split('.')[0];
   if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
-    throw invalid(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`, 'ParameterValueInvalid');
+    throw invalid(
+      `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      'ParameterValueInvalid',
+    );
   }
   const value = base === 'Binary' ? attribute.binaryValue : attribute.stringValue;
   if (value === undefined || value === '') {
-    throw invalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${attribute.dataType}'.`, 'ParameterValueInvalid');
+    throw invalid(
+      `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${attribute.dataType}'.`,
+      'ParameterValueInvalid',
+    );
   }
 }
 
 function checkMessage(message: string, attributes: Record<string, MessageAttribute>): void {
   if (message === '') throw invalid('Invalid parameter: Empty message');
   const attributeBytes = Object.entries(attributes).reduce(
-    (sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.dataType) + Buffer.byteLength(a.stringValue ?? a.binaryValue ?? ''),
+    (sum, [name, a]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(a.dataType) +
+      Buffer.byteLength(a.stringValue ?? a.binaryValue ?? ''),
     0,
   );
   if (Buffer.byteLength(message) + attributeBytes > MAX_MESSAGE_BYTES) {
@@ -247,6 +289,7 @@ function checkMessage(message: string, attributes: Record<string, MessageAttribu
 
 /** SNS: text with no line breaks or control characters, less than 100 characters long. */
 function checkSubject(subject: string): void {
+  // eslint-disable-next-line no-control-regex -- SNS refuses control characters in a subject: this is the check
   if (subject.trim().length === 0 || [...subject].length >= 100 || /[\u0000-\u001f\u007f]/.test(subject)) {
     throw invalid('Invalid parameter: Subject');
   }
@@ -265,9 +308,11 @@ function parseStructure(structure: string, message: string): Record<string, stri
     throw invalid('Invalid parameter: Message Structure - JSON message body failed to parse');
   }
   const bodies = parsed as Record<string, unknown>;
-  if (typeof bodies.default !== 'string') throw invalid('Invalid parameter: Message Structure - No default entry in JSON message body');
+  if (typeof bodies.default !== 'string')
+    throw invalid('Invalid parameter: Message Structure - No default entry in JSON message body');
   for (const [protocol, body] of Object.entries(bodies)) {
-    if (typeof body !== 'string') throw invalid(`Invalid parameter: Message Structure - the value for ${protocol} must be a string`);
+    if (typeof body !== 'string')
+      throw invalid(`Invalid parameter: Message Structure - the value for ${protocol} must be a string`);
   }
   return bodies as Record<string, string>;
 }

@@ -14,15 +14,24 @@ export interface SignatureScope {
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/sns/aws4_request, SignedHeaders=..., Signature=...` */
 export function parseSigV4(authorization: string | undefined): SignatureScope | undefined {
-  const match = /^AWS4-HMAC-SHA256\s+Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request\s*,.*Signature=[0-9a-f]+/i.exec(
-    authorization ?? '',
-  );
+  const match =
+    /^AWS4-HMAC-SHA256\s+Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request\s*,.*Signature=[0-9a-f]+/i.exec(
+      authorization ?? '',
+    );
   if (!match) return undefined;
-  return { accessKeyId: match[1] as string, date: match[2] as string, region: match[3] as string, service: match[4] as string };
+  return {
+    accessKeyId: match[1],
+    date: match[2],
+    region: match[3],
+    service: match[4],
+  };
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+  );
 }
 
 export function requestId(): string {

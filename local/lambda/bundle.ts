@@ -33,7 +33,11 @@ export function findHandlerBundle(outdir = path.join(PROJECT_ROOT, 'cdk.out')): 
     for (const resource of Object.values(template.Resources ?? {})) {
       const assetPath = resource.Metadata?.['aws:asset:path'];
       const variables = resource.Properties?.Environment?.Variables ?? {};
-      if (resource.Type === 'AWS::Lambda::Function' && typeof assetPath === 'string' && 'ATLAS_SECRET_ID' in variables) {
+      if (
+        resource.Type === 'AWS::Lambda::Function' &&
+        typeof assetPath === 'string' &&
+        'ATLAS_SECRET_ID' in variables
+      ) {
         const bundle = path.join(outdir, assetPath, 'index.js');
         if (fs.existsSync(bundle)) return bundle;
       }

@@ -69,11 +69,12 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
 
   return {
     initMs,
-    invoke: (event, invokeOptions = {}) => invoke(child, event, functionName, invokeOptions, () => {
-      const lines = current;
-      current = [];
-      return lines;
-    }),
+    invoke: (event, invokeOptions = {}) =>
+      invoke(child, event, functionName, invokeOptions, () => {
+        const lines = current;
+        current = [];
+        return lines;
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -99,10 +100,18 @@ function invoke(
       child.off('exit', onExit);
       // Let the last stdout chunk of this invocation arrive before handing the lines over.
       setImmediate(() =>
-        resolve({ requestId, ok: msg.ok, result: msg.result, error: msg.error, durationMs: msg.durationMs, lines: takeLines() }),
+        resolve({
+          requestId,
+          ok: msg.ok,
+          result: msg.result,
+          error: msg.error,
+          durationMs: msg.durationMs,
+          lines: takeLines(),
+        }),
       );
     };
-    const onExit = (code: number | null) => reject(new Error(`the function process exited (${code}) during an invocation`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`the function process exited (${code}) during an invocation`));
     child.on('message', onMessage);
     child.once('exit', onExit);
     child.send({ type: 'invoke', id, requestId, event, functionName, timeoutMs: options.timeoutMs ?? 60_000 });

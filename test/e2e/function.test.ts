@@ -28,20 +28,25 @@ afterEach(async () => {
 function results(invocation: InvokeResult): Outcome[] {
   if (invocation.ok) return (invocation.result as { results: Outcome[] }).results;
   const match = /Results: (\[.*\])$/s.exec(invocation.error?.errorMessage ?? '');
-  return match ? (JSON.parse(match[1]!) as Outcome[]) : [];
+  return match ? (JSON.parse(match[1]) as Outcome[]) : [];
 }
 
-function published(r: LocalRun): Array<{ subject?: string; doc: Outcome; email: string; attributes: Record<string, string> }> {
+function published(
+  r: LocalRun,
+): Array<{ subject?: string; doc: Outcome; email: string; attributes: Record<string, string> }> {
   return r.aws.sns.published.map((m) => ({
     subject: m.subject,
-    doc: JSON.parse(m.bodies!.default!) as Outcome,
-    email: m.bodies!.email!,
-    attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, v.stringValue ?? ""])),
+    doc: JSON.parse(m.bodies!.default) as Outcome,
+    email: m.bodies!.email,
+    attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, v.stringValue ?? ''])),
   }));
 }
 
 function apiCalls(r: LocalRun): string[] {
-  return r.sim.log.entries().filter((e) => e.endpoint !== 'token').map((e) => `${e.method} ${e.endpoint} ${e.status}`);
+  return r.sim.log
+    .entries()
+    .filter((e) => e.endpoint !== 'token')
+    .map((e) => `${e.method} ${e.endpoint} ${e.status}`);
 }
 
 describe('the deployable bundle, end to end', () => {
@@ -54,7 +59,11 @@ describe('the deployable bundle, end to end', () => {
     expect(r.sim.log.tokenRequests()).toBe(1);
     expect(apiCalls(r)).toEqual(['GET getCluster 200', 'GET listSnapshots 200', 'POST takeSnapshot 200']);
     const calls = r.sim.log.entries();
-    expect(calls.filter((e) => e.endpoint !== 'token').every((e) => e.auth === 'bearer' && e.principal === DEMO_SERVICE_ACCOUNT.clientId)).toBe(true);
+    expect(
+      calls
+        .filter((e) => e.endpoint !== 'token')
+        .every((e) => e.auth === 'bearer' && e.principal === DEMO_SERVICE_ACCOUNT.clientId),
+    ).toBe(true);
     expect(calls.find((e) => e.endpoint === 'getCluster')?.accept).toBe('application/vnd.atlas.2024-08-05+json');
     expect(calls.find((e) => e.endpoint === 'takeSnapshot')).toMatchObject({
       accept: 'application/vnd.atlas.2023-01-01+json',
@@ -65,20 +74,33 @@ describe('the deployable bundle, end to end', () => {
 
     const [message, ...more] = published(r);
     expect(more).toHaveLength(0);
-    expect(message!.subject).toBe('[SUCCESS] Atlas snapshot Cluster0: snapshot requested');
-    expect(message!.attributes).toEqual({
-      status: 'SUCCESS', code: 'SNAPSHOT_REQUESTED', projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0', trigger: 'schedule',
+    expect(message.subject).toBe('[SUCCESS] Atlas snapshot Cluster0: snapshot requested');
+    expect(message.attributes).toEqual({
+      status: 'SUCCESS',
+      code: 'SNAPSHOT_REQUESTED',
+      projectId: DEMO_PROJECT_ID,
+      clusterName: 'Cluster0',
+      trigger: 'schedule',
     });
-    expect(message!.doc).toMatchObject({
-      status: 'SUCCESS', code: 'SNAPSHOT_REQUESTED', projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0',
-      snapshotId: pending[0]!.id, snapshotStatus: 'queued', retentionInDays: 7, trigger: 'schedule', dryRun: false,
+    expect(message.doc).toMatchObject({
+      status: 'SUCCESS',
+      code: 'SNAPSHOT_REQUESTED',
+      projectId: DEMO_PROJECT_ID,
+      clusterName: 'Cluster0',
+      snapshotId: pending[0].id,
+      snapshotStatus: 'queued',
+      retentionInDays: 7,
+      trigger: 'schedule',
+      dryRun: false,
       invocationId: 'e2e-req-1',
     });
-    expect(message!.doc).toEqual(results(invocation)[0]);
-    expect(message!.email).toContain('An on-demand snapshot was requested for cluster Cluster0');
+    expect(message.doc).toEqual(results(invocation)[0]);
+    expect(message.email).toContain('An on-demand snapshot was requested for cluster Cluster0');
 
     const emf = invocation.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => '_aws' in l);
-    expect(emf).toEqual([expect.objectContaining({ SnapshotSecured: 1, TargetErrors: 0, FunctionName: 'AtlasSnapshotScheduler-local' })]);
+    expect(emf).toEqual([
+      expect.objectContaining({ SnapshotSecured: 1, TargetErrors: 0, FunctionName: 'AtlasSnapshotScheduler-local' }),
+    ]);
   });
 
   it('a second warm invocation reuses the token and the secret; it skips the snapshot the first one requested', async () => {
@@ -111,9 +133,11 @@ describe('the deployable bundle, end to end', () => {
     const invocation = await r.fn.invoke(SCHEDULED_EVENT);
 
     const [pending] = r.sim.pendingOnDemand(DEMO_PROJECT_ID, 'Cluster0');
-    expect(results(invocation)).toEqual([expect.objectContaining({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', snapshotId: pending!.id })]);
+    expect(results(invocation)).toEqual([
+      expect.objectContaining({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', snapshotId: pending.id }),
+    ]);
     expect(r.sim.log.entries({ endpoint: 'takeSnapshot' })).toHaveLength(0);
-    expect(published(r)[0]!.subject).toBe('[SKIPPED] Atlas snapshot Cluster0: snapshot already in progress');
+    expect(published(r)[0].subject).toBe('[SKIPPED] Atlas snapshot Cluster0: snapshot already in progress');
   });
 
   it('pending snapshot on a later page of 260: every page is read', async () => {
@@ -129,7 +153,9 @@ describe('the deployable bundle, end to end', () => {
     const invocation = await r.fn.invoke(SCHEDULED_EVENT);
 
     expect(results(invocation).map((o) => [o.clusterName, o.code])).toEqual(
-      r.env.ATLAS_TARGETS ? JSON.parse(r.env.ATLAS_TARGETS).map((t: { clusterName: string }) => [t.clusterName, 'SNAPSHOT_REQUESTED']) : [],
+      r.env.ATLAS_TARGETS
+        ? JSON.parse(r.env.ATLAS_TARGETS).map((t: { clusterName: string }) => [t.clusterName, 'SNAPSHOT_REQUESTED'])
+        : [],
     );
     expect(r.sim.log.entries({ endpoint: 'listShardedSnapshots' }).length).toBeGreaterThanOrEqual(2);
     expect(r.sim.log.entries({ endpoint: 'listSnapshots' })).toHaveLength(0);
@@ -142,7 +168,9 @@ describe('the deployable bundle, end to end', () => {
 
     expect(invocation.ok).toBe(true);
     expect(r.sim.log.entries({ endpoint: 'takeSnapshot', errorCode: 'UNFINISHED_ON_DEMAND_SNAPSHOT' })).toHaveLength(1);
-    expect(results(invocation)).toEqual([expect.objectContaining({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', httpStatus: 400 })]);
+    expect(results(invocation)).toEqual([
+      expect.objectContaining({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', httpStatus: 400 }),
+    ]);
   });
 
   it('rate limited: 429s are waited out (Retry-After) and the snapshot is still requested', async () => {
@@ -156,7 +184,10 @@ describe('the deployable bundle, end to end', () => {
   });
 
   it('a take-snapshot that Atlas committed but answered 503: re-read, SUCCESS, exactly one POST', async () => {
-    const r = await start({ preset: 'default', simulator: { faults: [{ kind: 'commit-then-503', endpoint: 'takeSnapshot', times: 1 }] } });
+    const r = await start({
+      preset: 'default',
+      simulator: { faults: [{ kind: 'commit-then-503', endpoint: 'takeSnapshot', times: 1 }] },
+    });
 
     const invocation = await r.fn.invoke(SCHEDULED_EVENT);
 
@@ -173,8 +204,8 @@ describe('the deployable bundle, end to end', () => {
     expect(invocation.ok).toBe(false);
     expect(invocation.error?.errorMessage).toContain('CLUSTER_NOT_FOUND');
     const [message] = published(r);
-    expect(message!.doc).toMatchObject({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404 });
-    expect(message!.subject).toMatch(/^\[ERROR\] Atlas snapshot \S+: CLUSTER_NOT_FOUND$/);
+    expect(message.doc).toMatchObject({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404 });
+    expect(message.subject).toMatch(/^\[ERROR\] Atlas snapshot \S+: CLUSTER_NOT_FOUND$/);
   });
 
   it.each([
@@ -189,7 +220,8 @@ describe('the deployable bundle, end to end', () => {
     expect(invocation.ok).toBe(false);
     expect(r.sim.log.entries()).toHaveLength(0);
     expect(published(r).map((m) => m.doc.code)).toEqual([code]);
-    const everything = JSON.stringify(r.aws.sns.published) + invocation.lines.join('\n') + invocation.error?.errorMessage;
+    const everything =
+      JSON.stringify(r.aws.sns.published) + invocation.lines.join('\n') + invocation.error?.errorMessage;
     expect(everything).not.toContain('only-half-of-a-key');
   });
 
@@ -222,7 +254,11 @@ describe('the deployable bundle, end to end', () => {
       ['NoSuchCluster', 'ERROR', 'CLUSTER_NOT_FOUND'],
       ['Cluster0', 'ERROR', 'GROUP_NOT_FOUND'],
     ]);
-    expect(published(r).map((m) => m.doc.code).sort()).toEqual(['CLUSTER_NOT_FOUND', 'GROUP_NOT_FOUND', 'SNAPSHOT_REQUESTED']);
+    expect(
+      published(r)
+        .map((m) => m.doc.code)
+        .sort(),
+    ).toEqual(['CLUSTER_NOT_FOUND', 'GROUP_NOT_FOUND', 'SNAPSHOT_REQUESTED']);
   });
 
   it('"*" over every kind of cluster: supported ones requested, the others SKIPPED', async () => {
@@ -244,7 +280,10 @@ describe('the deployable bundle, end to end', () => {
     const good = await r.fn.invoke({ dryRun: true });
 
     expect(bad.ok).toBe(false);
-    expect(published(r)[0]!.doc).toMatchObject({ code: 'INVALID_INPUT', detail: expect.stringContaining('event.dryRun') });
+    expect(published(r)[0].doc).toMatchObject({
+      code: 'INVALID_INPUT',
+      detail: expect.stringContaining('event.dryRun'),
+    });
     expect(results(good)).toEqual([expect.objectContaining({ status: 'SKIPPED', code: 'DRY_RUN', trigger: 'manual' })]);
     expect(r.sim.log.entries({ endpoint: 'takeSnapshot' })).toHaveLength(0);
   });
@@ -252,7 +291,10 @@ describe('the deployable bundle, end to end', () => {
   it('no secret, private key or bearer token in any log line or message', async () => {
     const r = await start({ preset: 'default', env: { LOG_LEVEL: 'debug' } });
     const first = await r.fn.invoke(SCHEDULED_EVENT);
-    r.aws.secretsManager.putSecret({ name: r.env.ATLAS_SECRET_ID!, secretString: JSON.stringify({ publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey }) });
+    r.aws.secretsManager.putSecret({
+      name: r.env.ATLAS_SECRET_ID,
+      secretString: JSON.stringify({ publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey }),
+    });
 
     const everything = [...first.lines, JSON.stringify(r.aws.sns.published)].join('\n');
 

@@ -5,11 +5,19 @@
  */
 import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT } from '../../local/atlas-sim';
 import { main, type Io } from '../../local/start';
+import { stripAnsi } from '../../local/report';
 
 jest.setTimeout(30_000);
 
 function capture(color = false): Io & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', color, env: {}, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    color,
+    env: {},
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
   return io;
 }
 
@@ -33,7 +41,9 @@ describe('npm start', () => {
     expect(scheduled.filter((l) => l.startsWith('  atlas'))).toEqual([
       expect.stringMatching(/^ {2}atlas {5}200 {2}POST {3}token .* basic {3}\/api\/oauth\/token$/),
       expect.stringMatching(/200 {2}GET {4}getCluster .* bearer {2}\/groups\/65a1\.\.\.3a4b\/clusters\/Cluster0$/),
-      expect.stringMatching(/200 {2}GET {4}listSnapshots .* bearer .*\/clusters\/Cluster0\/backup\/snapshots \(page 1\)$/),
+      expect.stringMatching(
+        /200 {2}GET {4}listSnapshots .* bearer .*\/clusters\/Cluster0\/backup\/snapshots \(page 1\)$/,
+      ),
       expect.stringMatching(/200 {2}POST {3}takeSnapshot .* bearer .*\/clusters\/Cluster0\/backup\/snapshots$/),
     ]);
     expect(scheduled).toEqual(
@@ -104,7 +114,7 @@ describe('npm start', () => {
     await main(['--no-synth', '--scenario', 'access-list', '--secret', 'apiKey'], io);
 
     expect(io.stdout).toContain('\u001b[');
-    const plain = io.stdout.replace(/\u001b\[\d+m/g, '');
+    const plain = stripAnsi(io.stdout);
     expect(plain).toContain('Atlas saw these calls coming from 127.0.0.1');
     expect(plain).toContain('`egress` NAT option');
     expect(plain).not.toContain(DEMO_API_KEY.privateKey);

@@ -67,13 +67,30 @@ describe('parseConfig: accepted configurations', () => {
     const config = parseConfig({
       [CONTEXT_KEY]: rawConfig({
         notificationEmails: ['a@example.com', { address: 'b@example.com', statuses: ['ERROR', 'SKIPPED'] }],
-        schedules: [{ name: 'weekly', expression: 'rate(7 days)', timezone: 'Europe/Paris', retentionInDays: 30, description: 'Weekly' }],
+        schedules: [
+          {
+            name: 'weekly',
+            expression: 'rate(7 days)',
+            timezone: 'Europe/Paris',
+            retentionInDays: 30,
+            description: 'Weekly',
+          },
+        ],
       }),
     });
 
-    expect(config.notificationEmails).toEqual([{ address: 'a@example.com' }, { address: 'b@example.com', statuses: ['ERROR', 'SKIPPED'] }]);
+    expect(config.notificationEmails).toEqual([
+      { address: 'a@example.com' },
+      { address: 'b@example.com', statuses: ['ERROR', 'SKIPPED'] },
+    ]);
     expect(config.schedules).toEqual([
-      { name: 'weekly', expression: 'rate(7 days)', timezone: 'Europe/Paris', retentionInDays: 30, description: 'Weekly' },
+      {
+        name: 'weekly',
+        expression: 'rate(7 days)',
+        timezone: 'Europe/Paris',
+        retentionInDays: 30,
+        description: 'Weekly',
+      },
     ]);
   });
 
@@ -108,51 +125,237 @@ describe('parseConfig: every bad value is refused, naming the field, the value a
 
   it.each([
     // [case, overrides, expected message]
-    ['unknown field', { retention: 7 }, 'atlasSnapshot.retention is not a known field (allowed: secretName, secretKmsKeyArn, targets,'],
-    ['missing secretName', { secretName: undefined }, 'atlasSnapshot.secretName must be the name of a Secrets Manager secret (1-512 of A-Z a-z 0-9 / _ + = . @ -) or its complete ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), got undefined'],
-    ['secretName with a space', { secretName: 'atlas secret' }, 'atlasSnapshot.secretName must be the name of a Secrets Manager secret'],
-    ['secret ARN without its suffix', { secretName: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:atlas' }, 'got "arn:aws:secretsmanager:eu-west-1:111122223333:secret:atlas"'],
-    ['bad projectId', { targets: [{ projectId: 'not-hex', clusterName: 'C' }] }, 'atlasSnapshot.targets[0].projectId must be 24 lowercase hex characters (^[a-f0-9]{24}$), got "not-hex"'],
-    ['bad clusterName', { targets: [{ projectId: PROJECT_ID, clusterName: '-bad' }] }, 'atlasSnapshot.targets[0].clusterName must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters) or be "*", got "-bad"'],
-    ['target not an object', { targets: ['5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0'] }, 'atlasSnapshot.targets[0] must be an object { "projectId": "<24 hex>", "clusterName": "<name>" | "*" }, got "5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0"'],
-    ['unknown target field', { targets: [{ projectId: PROJECT_ID, clusterName: 'C', region: 'eu' }] }, 'atlasSnapshot.targets[0].region is not a known field (allowed: projectId, clusterName)'],
-    ['duplicate target', { targets: [{ projectId: PROJECT_ID, clusterName: 'C' }, { projectId: PROJECT_ID, clusterName: 'C' }] }, `atlasSnapshot.targets[1] repeats ${PROJECT_ID}/C`],
-    ['no targets', { targets: [] }, 'atlasSnapshot.targets must be a non-empty array of { "projectId", "clusterName" }, got []'],
-    ['no schedules', { schedules: [] }, 'atlasSnapshot.schedules must be a non-empty array of { "name", "expression", "timezone"?, "retentionInDays"?, "description"? }, got []'],
-    ['schedule not an object', { schedules: ['cron(0 3 * * ? *)'] }, 'atlasSnapshot.schedules[0] must be an object { "name", "expression", "timezone"?, "retentionInDays"?, "description"? }, got "cron(0 3 * * ? *)"'],
-    ['unknown schedule field', { schedules: [{ name: 'n', expression: 'rate(1 day)', tz: 'UTC' }] }, 'atlasSnapshot.schedules[0].tz is not a known field (allowed: name, expression, timezone, retentionInDays, description)'],
-    ['bad schedule name', { schedules: [{ name: 'nightly backup', expression: 'rate(1 day)' }] }, 'atlasSnapshot.schedules[0].name must be 1-64 characters of 0-9 a-z A-Z - _ . (EventBridge Scheduler names), got "nightly backup"'],
-    ['schedule name too long', { schedules: [{ name: 'n'.repeat(65), expression: 'rate(1 day)' }] }, 'atlasSnapshot.schedules[0].name must be 1-64 characters'],
-    ['duplicate schedule names', { schedules: [{ name: 'n', expression: 'rate(1 day)' }, { name: 'n', expression: 'rate(2 days)' }] }, 'atlasSnapshot.schedules[1].name repeats "n": schedule names must be unique'],
-    ['expression not a string', { schedules: [{ name: 'n', expression: 5 }] }, 'atlasSnapshot.schedules[0].expression must be an EventBridge Scheduler cron(...) or rate(...) expression string, got 5'],
-    ['neither cron nor rate', { schedules: [{ name: 'n', expression: 'at(2026-01-01T00:00:00)' }] }, 'atlasSnapshot.schedules[0].expression must be rate(<positive integer> minute|minutes|hour|hours|day|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>), got "at(2026-01-01T00:00:00)"'],
-    ['bad rate unit', { schedules: [{ name: 'n', expression: 'rate(1 week)' }] }, 'atlasSnapshot.schedules[0].expression must be rate(<positive integer> minute|minutes|hour|hours|day|days), got "rate(1 week)"'],
-    ['rate unit not agreeing', { schedules: [{ name: 'n', expression: 'rate(5 minute)' }] }, 'atlasSnapshot.schedules[0].expression must use the singular unit for 1 and the plural otherwise, as in rate(1 hour) or rate(12 hours), got "rate(5 minute)"'],
-    ['cron with 5 fields', { schedules: [{ name: 'n', expression: 'cron(0 3 * * ?)' }] }, 'atlasSnapshot.schedules[0].expression must have 6 fields: cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) (found 5), got "cron(0 3 * * ?)"'],
-    ['cron with both days set', { schedules: [{ name: 'n', expression: 'cron(0 3 * * MON *)' }] }, 'atlasSnapshot.schedules[0].expression is not valid: exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *)), got "cron(0 3 * * MON *)"'],
-    ['cron hour out of range', { schedules: [{ name: 'n', expression: 'cron(0 24 * * ? *)' }] }, 'atlasSnapshot.schedules[0].expression is not valid: hours value 24 is out of range: allowed 0-23 with , - * /, got "cron(0 24 * * ? *)"'],
-    ['bad timezone', { schedules: [{ name: 'n', expression: 'rate(1 day)', timezone: 'Mars/Olympus' }] }, 'atlasSnapshot.schedules[0].timezone must be an IANA time zone such as Europe/Paris or America/New_York, or UTC, got "Mars/Olympus"'],
-    ['bad schedule retention', { schedules: [{ name: 'n', expression: 'rate(1 day)', retentionInDays: 0 }] }, 'atlasSnapshot.schedules[0].retentionInDays must be an integer >= 1, got 0'],
-    ['bad schedule description', { schedules: [{ name: 'n', expression: 'rate(1 day)', description: ' ' }] }, 'atlasSnapshot.schedules[0].description must be a non-empty string of at most 1000 characters, got " "'],
+    [
+      'unknown field',
+      { retention: 7 },
+      'atlasSnapshot.retention is not a known field (allowed: secretName, secretKmsKeyArn, targets,',
+    ],
+    [
+      'missing secretName',
+      { secretName: undefined },
+      'atlasSnapshot.secretName must be the name of a Secrets Manager secret (1-512 of A-Z a-z 0-9 / _ + = . @ -) or its complete ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), got undefined',
+    ],
+    [
+      'secretName with a space',
+      { secretName: 'atlas secret' },
+      'atlasSnapshot.secretName must be the name of a Secrets Manager secret',
+    ],
+    [
+      'secret ARN without its suffix',
+      { secretName: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:atlas' },
+      'got "arn:aws:secretsmanager:eu-west-1:111122223333:secret:atlas"',
+    ],
+    [
+      'bad projectId',
+      { targets: [{ projectId: 'not-hex', clusterName: 'C' }] },
+      'atlasSnapshot.targets[0].projectId must be 24 lowercase hex characters (^[a-f0-9]{24}$), got "not-hex"',
+    ],
+    [
+      'bad clusterName',
+      { targets: [{ projectId: PROJECT_ID, clusterName: '-bad' }] },
+      'atlasSnapshot.targets[0].clusterName must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters) or be "*", got "-bad"',
+    ],
+    [
+      'target not an object',
+      { targets: ['5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0'] },
+      'atlasSnapshot.targets[0] must be an object { "projectId": "<24 hex>", "clusterName": "<name>" | "*" }, got "5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0"',
+    ],
+    [
+      'unknown target field',
+      { targets: [{ projectId: PROJECT_ID, clusterName: 'C', region: 'eu' }] },
+      'atlasSnapshot.targets[0].region is not a known field (allowed: projectId, clusterName)',
+    ],
+    [
+      'duplicate target',
+      {
+        targets: [
+          { projectId: PROJECT_ID, clusterName: 'C' },
+          { projectId: PROJECT_ID, clusterName: 'C' },
+        ],
+      },
+      `atlasSnapshot.targets[1] repeats ${PROJECT_ID}/C`,
+    ],
+    [
+      'no targets',
+      { targets: [] },
+      'atlasSnapshot.targets must be a non-empty array of { "projectId", "clusterName" }, got []',
+    ],
+    [
+      'no schedules',
+      { schedules: [] },
+      'atlasSnapshot.schedules must be a non-empty array of { "name", "expression", "timezone"?, "retentionInDays"?, "description"? }, got []',
+    ],
+    [
+      'schedule not an object',
+      { schedules: ['cron(0 3 * * ? *)'] },
+      'atlasSnapshot.schedules[0] must be an object { "name", "expression", "timezone"?, "retentionInDays"?, "description"? }, got "cron(0 3 * * ? *)"',
+    ],
+    [
+      'unknown schedule field',
+      { schedules: [{ name: 'n', expression: 'rate(1 day)', tz: 'UTC' }] },
+      'atlasSnapshot.schedules[0].tz is not a known field (allowed: name, expression, timezone, retentionInDays, description)',
+    ],
+    [
+      'bad schedule name',
+      { schedules: [{ name: 'nightly backup', expression: 'rate(1 day)' }] },
+      'atlasSnapshot.schedules[0].name must be 1-64 characters of 0-9 a-z A-Z - _ . (EventBridge Scheduler names), got "nightly backup"',
+    ],
+    [
+      'schedule name too long',
+      { schedules: [{ name: 'n'.repeat(65), expression: 'rate(1 day)' }] },
+      'atlasSnapshot.schedules[0].name must be 1-64 characters',
+    ],
+    [
+      'duplicate schedule names',
+      {
+        schedules: [
+          { name: 'n', expression: 'rate(1 day)' },
+          { name: 'n', expression: 'rate(2 days)' },
+        ],
+      },
+      'atlasSnapshot.schedules[1].name repeats "n": schedule names must be unique',
+    ],
+    [
+      'expression not a string',
+      { schedules: [{ name: 'n', expression: 5 }] },
+      'atlasSnapshot.schedules[0].expression must be an EventBridge Scheduler cron(...) or rate(...) expression string, got 5',
+    ],
+    [
+      'neither cron nor rate',
+      { schedules: [{ name: 'n', expression: 'at(2026-01-01T00:00:00)' }] },
+      'atlasSnapshot.schedules[0].expression must be rate(<positive integer> minute|minutes|hour|hours|day|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>), got "at(2026-01-01T00:00:00)"',
+    ],
+    [
+      'bad rate unit',
+      { schedules: [{ name: 'n', expression: 'rate(1 week)' }] },
+      'atlasSnapshot.schedules[0].expression must be rate(<positive integer> minute|minutes|hour|hours|day|days), got "rate(1 week)"',
+    ],
+    [
+      'rate unit not agreeing',
+      { schedules: [{ name: 'n', expression: 'rate(5 minute)' }] },
+      'atlasSnapshot.schedules[0].expression must use the singular unit for 1 and the plural otherwise, as in rate(1 hour) or rate(12 hours), got "rate(5 minute)"',
+    ],
+    [
+      'cron with 5 fields',
+      { schedules: [{ name: 'n', expression: 'cron(0 3 * * ?)' }] },
+      'atlasSnapshot.schedules[0].expression must have 6 fields: cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) (found 5), got "cron(0 3 * * ?)"',
+    ],
+    [
+      'cron with both days set',
+      { schedules: [{ name: 'n', expression: 'cron(0 3 * * MON *)' }] },
+      'atlasSnapshot.schedules[0].expression is not valid: exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *)), got "cron(0 3 * * MON *)"',
+    ],
+    [
+      'cron hour out of range',
+      { schedules: [{ name: 'n', expression: 'cron(0 24 * * ? *)' }] },
+      'atlasSnapshot.schedules[0].expression is not valid: hours value 24 is out of range: allowed 0-23 with , - * /, got "cron(0 24 * * ? *)"',
+    ],
+    [
+      'bad timezone',
+      { schedules: [{ name: 'n', expression: 'rate(1 day)', timezone: 'Mars/Olympus' }] },
+      'atlasSnapshot.schedules[0].timezone must be an IANA time zone such as Europe/Paris or America/New_York, or UTC, got "Mars/Olympus"',
+    ],
+    [
+      'bad schedule retention',
+      { schedules: [{ name: 'n', expression: 'rate(1 day)', retentionInDays: 0 }] },
+      'atlasSnapshot.schedules[0].retentionInDays must be an integer >= 1, got 0',
+    ],
+    [
+      'bad schedule description',
+      { schedules: [{ name: 'n', expression: 'rate(1 day)', description: ' ' }] },
+      'atlasSnapshot.schedules[0].description must be a non-empty string of at most 1000 characters, got " "',
+    ],
     ['retention < 1', { retentionInDays: 0 }, 'atlasSnapshot.retentionInDays must be an integer >= 1, got 0'],
-    ['retention not an integer', { retentionInDays: 1.5 }, 'atlasSnapshot.retentionInDays must be an integer >= 1, got 1.5'],
-    ['empty description', { description: '' }, 'atlasSnapshot.description must be a non-empty string of at most 1000 characters, got ""'],
-    ['emails not a list', { notificationEmails: 'ops@example.com' }, 'atlasSnapshot.notificationEmails must be an array of "address@example.com" or { "address": "...", "statuses": ["SUCCESS", "SKIPPED", "ERROR"] }, got "ops@example.com"'],
-    ['bad e-mail address', { notificationEmails: ['ops'] }, 'atlasSnapshot.notificationEmails[0] must be an e-mail address such as ops@example.com, got "ops"'],
-    ['e-mail entry of the wrong type', { notificationEmails: [42] }, 'atlasSnapshot.notificationEmails[0] must be "address@example.com" or { "address": "...", "statuses": ["SUCCESS", "SKIPPED", "ERROR"] }, got 42'],
-    ['unknown e-mail field', { notificationEmails: [{ address: 'ops@example.com', filter: 'ERROR' }] }, 'atlasSnapshot.notificationEmails[0].filter is not a known field (allowed: address, statuses)'],
-    ['bad statuses', { notificationEmails: [{ address: 'ops@example.com', statuses: ['FAILED'] }] }, 'atlasSnapshot.notificationEmails[0].statuses must be a non-empty list of distinct SUCCESS, SKIPPED, ERROR, got ["FAILED"]'],
-    ['duplicate e-mail', { notificationEmails: ['ops@example.com', 'OPS@example.com'] }, 'atlasSnapshot.notificationEmails[1] repeats "OPS@example.com": each address can be subscribed once'],
-    ['bad topic ARN', { existingTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts.fifo' }, 'atlasSnapshot.existingTopicArn must be a standard SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "arn:aws:sns:eu-west-1:111122223333:alerts.fifo"'],
-    ['e-mails with an existing topic', { existingTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts', notificationEmails: ['ops@example.com'] }, 'atlasSnapshot.notificationEmails cannot be combined with atlasSnapshot.existingTopicArn'],
-    ['topic key without a topic', { existingTopicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef' }, 'atlasSnapshot.existingTopicKmsKeyArn applies only with atlasSnapshot.existingTopicArn'],
-    ['bad topic key ARN', { existingTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts', existingTopicKmsKeyArn: 'alias/sns' }, 'atlasSnapshot.existingTopicKmsKeyArn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), got "alias/sns"'],
-    ['bad secret key ARN', { secretKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/secrets' }, 'atlasSnapshot.secretKmsKeyArn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), got "arn:aws:kms:eu-west-1:111122223333:alias/secrets"'],
-    ['http base URL', { atlasBaseUrl: 'http://cloud.mongodb.com' }, 'atlasSnapshot.atlasBaseUrl must use https:// (http:// is allowed only for a loopback host), got "http://cloud.mongodb.com"'],
-    ['timeout too long', { timeoutSeconds: 901 }, 'atlasSnapshot.timeoutSeconds must be an integer from 30 to 900, got 901'],
-    ['timeout too short', { timeoutSeconds: 10 }, 'atlasSnapshot.timeoutSeconds must be an integer from 30 to 900, got 10'],
-    ['bad log retention', { logRetentionInDays: 10 }, 'atlasSnapshot.logRetentionInDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (CloudWatch Logs retention), got 10'],
-    ['bad alarm grace', { alarmGraceMinutes: -1 }, 'atlasSnapshot.alarmGraceMinutes must be an integer from 0 to 1440, got -1'],
+    [
+      'retention not an integer',
+      { retentionInDays: 1.5 },
+      'atlasSnapshot.retentionInDays must be an integer >= 1, got 1.5',
+    ],
+    [
+      'empty description',
+      { description: '' },
+      'atlasSnapshot.description must be a non-empty string of at most 1000 characters, got ""',
+    ],
+    [
+      'emails not a list',
+      { notificationEmails: 'ops@example.com' },
+      'atlasSnapshot.notificationEmails must be an array of "address@example.com" or { "address": "...", "statuses": ["SUCCESS", "SKIPPED", "ERROR"] }, got "ops@example.com"',
+    ],
+    [
+      'bad e-mail address',
+      { notificationEmails: ['ops'] },
+      'atlasSnapshot.notificationEmails[0] must be an e-mail address such as ops@example.com, got "ops"',
+    ],
+    [
+      'e-mail entry of the wrong type',
+      { notificationEmails: [42] },
+      'atlasSnapshot.notificationEmails[0] must be "address@example.com" or { "address": "...", "statuses": ["SUCCESS", "SKIPPED", "ERROR"] }, got 42',
+    ],
+    [
+      'unknown e-mail field',
+      { notificationEmails: [{ address: 'ops@example.com', filter: 'ERROR' }] },
+      'atlasSnapshot.notificationEmails[0].filter is not a known field (allowed: address, statuses)',
+    ],
+    [
+      'bad statuses',
+      { notificationEmails: [{ address: 'ops@example.com', statuses: ['FAILED'] }] },
+      'atlasSnapshot.notificationEmails[0].statuses must be a non-empty list of distinct SUCCESS, SKIPPED, ERROR, got ["FAILED"]',
+    ],
+    [
+      'duplicate e-mail',
+      { notificationEmails: ['ops@example.com', 'OPS@example.com'] },
+      'atlasSnapshot.notificationEmails[1] repeats "OPS@example.com": each address can be subscribed once',
+    ],
+    [
+      'bad topic ARN',
+      { existingTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts.fifo' },
+      'atlasSnapshot.existingTopicArn must be a standard SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "arn:aws:sns:eu-west-1:111122223333:alerts.fifo"',
+    ],
+    [
+      'e-mails with an existing topic',
+      { existingTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts', notificationEmails: ['ops@example.com'] },
+      'atlasSnapshot.notificationEmails cannot be combined with atlasSnapshot.existingTopicArn',
+    ],
+    [
+      'topic key without a topic',
+      { existingTopicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef' },
+      'atlasSnapshot.existingTopicKmsKeyArn applies only with atlasSnapshot.existingTopicArn',
+    ],
+    [
+      'bad topic key ARN',
+      { existingTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts', existingTopicKmsKeyArn: 'alias/sns' },
+      'atlasSnapshot.existingTopicKmsKeyArn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), got "alias/sns"',
+    ],
+    [
+      'bad secret key ARN',
+      { secretKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/secrets' },
+      'atlasSnapshot.secretKmsKeyArn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), got "arn:aws:kms:eu-west-1:111122223333:alias/secrets"',
+    ],
+    [
+      'http base URL',
+      { atlasBaseUrl: 'http://cloud.mongodb.com' },
+      'atlasSnapshot.atlasBaseUrl must use https:// (http:// is allowed only for a loopback host), got "http://cloud.mongodb.com"',
+    ],
+    [
+      'timeout too long',
+      { timeoutSeconds: 901 },
+      'atlasSnapshot.timeoutSeconds must be an integer from 30 to 900, got 901',
+    ],
+    [
+      'timeout too short',
+      { timeoutSeconds: 10 },
+      'atlasSnapshot.timeoutSeconds must be an integer from 30 to 900, got 10',
+    ],
+    [
+      'bad log retention',
+      { logRetentionInDays: 10 },
+      'atlasSnapshot.logRetentionInDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (CloudWatch Logs retention), got 10',
+    ],
+    [
+      'bad alarm grace',
+      { alarmGraceMinutes: -1 },
+      'atlasSnapshot.alarmGraceMinutes must be an integer from 0 to 1440, got -1',
+    ],
   ])('%s', (_case, overrides, message) => {
     const found = problemsWith(overrides);
 

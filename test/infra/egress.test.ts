@@ -53,7 +53,10 @@ const NETWORK_INTERFACE_STATEMENTS = [
       'ec2:UnassignPrivateIpAddresses',
     ],
     Resource: {
-      'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':ec2:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':*/*']],
+      'Fn::Join': [
+        '',
+        ['arn:', ref('AWS::Partition'), ':ec2:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':*/*'],
+      ],
     },
   },
 ];
@@ -65,7 +68,13 @@ function itHasTheFunctionNetworkPermissions(get: () => Template): void {
     const sg = resource(template, logicalId(template, 'AWS::EC2::SecurityGroup', 'EgressFunctionSecurityGroup'));
 
     expect(sg.Properties?.SecurityGroupEgress).toEqual([
-      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to the Atlas Admin API and AWS endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      {
+        CidrIp: '0.0.0.0/0',
+        Description: 'HTTPS to the Atlas Admin API and AWS endpoints',
+        FromPort: 443,
+        IpProtocol: 'tcp',
+        ToPort: 443,
+      },
     ]);
     expect(sg.Properties?.SecurityGroupIngress).toBeUndefined();
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
@@ -85,7 +94,10 @@ function itHasTheFunctionNetworkPermissions(get: () => Template): void {
     expect(resource(template, role).Properties?.ManagedPolicyArns).toBeUndefined();
     // No other policy of the function role grants any EC2 action.
     const others = Object.entries(resources(template)).filter(
-      ([id, r]) => r.Type === 'AWS::IAM::Policy' && id !== policy && JSON.stringify(r.Properties?.Roles) === JSON.stringify([ref(role)]),
+      ([id, r]) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        id !== policy &&
+        JSON.stringify(r.Properties?.Roles) === JSON.stringify([ref(role)]),
     );
     expect(others).toHaveLength(1);
     expect(JSON.stringify(others[0]?.[1])).not.toContain('ec2:');
@@ -95,8 +107,12 @@ function itHasTheFunctionNetworkPermissions(get: () => Template): void {
     const template = get();
     const policy = logicalId(template, 'AWS::IAM::Policy', 'SnapshotFunctionNetworkInterfacePolicy');
 
-    expect(resource(template, logicalId(template, 'AWS::Lambda::Function', 'SnapshotFunction')).DependsOn).toContain(policy);
-    expect(resource(template, logicalId(template, 'AWS::EC2::SecurityGroup', 'EgressFunctionSecurityGroup')).DependsOn).toEqual([policy]);
+    expect(resource(template, logicalId(template, 'AWS::Lambda::Function', 'SnapshotFunction')).DependsOn).toContain(
+      policy,
+    );
+    expect(
+      resource(template, logicalId(template, 'AWS::EC2::SecurityGroup', 'EgressFunctionSecurityGroup')).DependsOn,
+    ).toEqual([policy]);
   });
 }
 
@@ -124,12 +140,22 @@ describe('egress absent (the default): no network resources at all', () => {
 describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Elastic IP', () => {
   let app: App;
   let template: Template;
-  let ids: { vpc: string; eip: string; nat: string; privateSubnets: string[]; publicSubnets: string[]; sg: string; flowLogGroup: string };
+  let ids: {
+    vpc: string;
+    eip: string;
+    nat: string;
+    privateSubnets: string[];
+    publicSubnets: string[];
+    sg: string;
+    flowLogGroup: string;
+  };
 
   beforeAll(() => {
     ({ app, template } = synthStack({ egress: { mode: 'nat' } }));
     const subnets = (kind: string): string[] =>
-      Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => id.startsWith(`EgressVpc${kind}Subnet`)).sort();
+      Object.keys(template.findResources('AWS::EC2::Subnet'))
+        .filter((id) => id.startsWith(`EgressVpc${kind}Subnet`))
+        .sort();
     ids = {
       vpc: logicalId(template, 'AWS::EC2::VPC', 'EgressVpc'),
       eip: logicalId(template, 'AWS::EC2::EIP', 'EgressNatEip'),
@@ -165,7 +191,9 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
 
   it('uses two zones chosen at deploy time (Fn::GetAZs, no lookup) and gives nothing a public address', () => {
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/24' });
-    const zones = [...ids.publicSubnets, ...ids.privateSubnets].map((id) => resource(template, id).Properties?.AvailabilityZone);
+    const zones = [...ids.publicSubnets, ...ids.privateSubnets].map(
+      (id) => resource(template, id).Properties?.AvailabilityZone,
+    );
     const az = (i: number): unknown => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] });
     expect(zones).toEqual([az(0), az(1), az(0), az(1)]);
     for (const id of [...ids.publicSubnets, ...ids.privateSubnets]) {
@@ -173,15 +201,20 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
     }
   });
 
-  it('puts the one NAT gateway in a public subnet with the stack\'s Elastic IP, and routes both private subnets through it', () => {
+  it("puts the one NAT gateway in a public subnet with the stack's Elastic IP, and routes both private subnets through it", () => {
     expect(resource(template, ids.eip).Properties).toMatchObject({ Domain: 'vpc' });
     expect(resource(template, ids.nat).Properties).toMatchObject({
       AllocationId: getAtt(ids.eip, 'AllocationId'),
-      SubnetId: ref(ids.publicSubnets[0] as string),
+      SubnetId: ref(ids.publicSubnets[0]),
     });
-    const privateRoutes = Object.values(template.findResources('AWS::EC2::Route', { Properties: { NatGatewayId: ref(ids.nat) } }));
+    const privateRoutes = Object.values(
+      template.findResources('AWS::EC2::Route', { Properties: { NatGatewayId: ref(ids.nat) } }),
+    );
     expect(privateRoutes).toHaveLength(2);
-    expect(privateRoutes.map((r) => (r as Resource).Properties?.DestinationCidrBlock)).toEqual(['0.0.0.0/0', '0.0.0.0/0']);
+    expect(privateRoutes.map((r) => (r as Resource).Properties?.DestinationCidrBlock)).toEqual([
+      '0.0.0.0/0',
+      '0.0.0.0/0',
+    ]);
   });
 
   it('outputs the Elastic IP as AtlasAccessListIp', () => {
@@ -220,7 +253,9 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
             Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
             Condition: {
               StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
-              ArnLike: { 'aws:SourceArn': Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':vpc-flow-log/*'])] }) },
+              ArnLike: {
+                'aws:SourceArn': Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':vpc-flow-log/*'])] }),
+              },
             },
           },
         ],
@@ -228,8 +263,10 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
     });
   });
 
-  it('strips the rules of the VPC\'s default security group', () => {
-    template.hasResourceProperties('Custom::VpcRestrictDefaultSG', { DefaultSecurityGroupId: getAtt(ids.vpc, 'DefaultSecurityGroup') });
+  it("strips the rules of the VPC's default security group", () => {
+    template.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
+      DefaultSecurityGroupId: getAtt(ids.vpc, 'DefaultSecurityGroup'),
+    });
   });
 
   it('keeps the network permissions until the private subnets are deleted (Lambda releases its interfaces with them)', () => {
@@ -251,7 +288,7 @@ describe('egress { "mode": "vpc" }: an existing VPC named by ids', () => {
     }));
   });
 
-  it('creates no VPC, subnet, gateway, address or flow log: only the function\'s security group, in the given VPC', () => {
+  it("creates no VPC, subnet, gateway, address or flow log: only the function's security group, in the given VPC", () => {
     expect(ec2Counts(template)).toEqual({ 'AWS::EC2::SecurityGroup': 1 });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC_ID });
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
@@ -276,11 +313,17 @@ describe('egress { "mode": "vpc" }: an existing VPC named by ids', () => {
   });
 
   it('accepts a single subnet, with a synth warning about its zone', () => {
-    const { stack: single, template: singleTemplate } = synthStack({ egress: { mode: 'vpc', vpcId: VPC_ID, subnetIds: [SUBNET_A] } });
+    const { stack: single, template: singleTemplate } = synthStack({
+      egress: { mode: 'vpc', vpcId: VPC_ID, subnetIds: [SUBNET_A] },
+    });
 
-    singleTemplate.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: [SUBNET_A], SecurityGroupIds: [Match.anyValue()] } });
+    singleTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: [SUBNET_A], SecurityGroupIds: [Match.anyValue()] },
+    });
     const warnings = single.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/egress\.subnetIds names one subnet \(subnet-0123456789abcdef0\).*second zone/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/egress\.subnetIds names one subnet \(subnet-0123456789abcdef0\).*second zone/),
+    ]);
   });
 
   itHasTheFunctionNetworkPermissions(() => template);
@@ -303,7 +346,11 @@ describe('parseConfig: egress', () => {
 
   it('accepts nat, and vpc with 8- or 17-character ids, securityGroupIds defaulting to none', () => {
     expect(parseConfig({ [CONTEXT_KEY]: rawConfig({ egress: { mode: 'nat' } }) }).egress).toEqual({ mode: 'nat' });
-    expect(parseConfig({ [CONTEXT_KEY]: rawConfig({ egress: { mode: 'vpc', vpcId: 'vpc-1a2b3c4d', subnetIds: [SUBNET_A, SUBNET_B] } }) }).egress).toEqual({
+    expect(
+      parseConfig({
+        [CONTEXT_KEY]: rawConfig({ egress: { mode: 'vpc', vpcId: 'vpc-1a2b3c4d', subnetIds: [SUBNET_A, SUBNET_B] } }),
+      }).egress,
+    ).toEqual({
       mode: 'vpc',
       vpcId: 'vpc-1a2b3c4d',
       subnetIds: [SUBNET_A, SUBNET_B],
@@ -319,34 +366,149 @@ describe('parseConfig: egress', () => {
 
   const sgs = (n: number): string[] => Array.from({ length: n }, (_, i) => `sg-${String(i).padStart(8, '0')}`);
   const subnets = (n: number): string[] => Array.from({ length: n }, (_, i) => `subnet-${String(i).padStart(8, '0')}`);
-  const vpc = (fields: Record<string, unknown>): Record<string, unknown> => ({ mode: 'vpc', vpcId: VPC_ID, subnetIds: [SUBNET_A], ...fields });
+  const vpc = (fields: Record<string, unknown>): Record<string, unknown> => ({
+    mode: 'vpc',
+    vpcId: VPC_ID,
+    subnetIds: [SUBNET_A],
+    ...fields,
+  });
 
   it.each([
     // [case, egress, the exact problems]
-    ['not an object', 'nat', ['atlasSnapshot.egress must be { "mode": "nat" } or { "mode": "vpc", "vpcId", "subnetIds", "securityGroupIds"? }, got "nat"']],
-    ['unknown mode', { mode: 'public' }, ['atlasSnapshot.egress.mode must be "nat" (the stack creates a VPC whose NAT gateway has an Elastic IP) or "vpc" (an existing VPC named by vpcId and subnetIds), got "public"']],
-    ['missing mode', { vpcId: VPC_ID }, ['atlasSnapshot.egress.mode must be "nat" (the stack creates a VPC whose NAT gateway has an Elastic IP) or "vpc" (an existing VPC named by vpcId and subnetIds), got undefined']],
-    ['nat with a VPC field', { mode: 'nat', vpcId: VPC_ID }, ['atlasSnapshot.egress.vpcId is not a known field for mode "nat" (allowed: mode)']],
-    ['unknown vpc field', vpc({ subnets: [SUBNET_A] }), ['atlasSnapshot.egress.subnets is not a known field for mode "vpc" (allowed: mode, vpcId, subnetIds, securityGroupIds)']],
-    ['missing vpcId', vpc({ vpcId: undefined }), ['atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got undefined']],
-    ['short vpcId', vpc({ vpcId: 'vpc-123' }), ['atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got "vpc-123"']],
-    ['upper-case vpcId', vpc({ vpcId: 'vpc-0123456789ABCDEF0' }), ['atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got "vpc-0123456789ABCDEF0"']],
-    ['missing subnetIds', vpc({ subnetIds: undefined }), ['atlasSnapshot.egress.subnetIds must be an array of 1 to 16 subnet- ids, got undefined']],
-    ['no subnets', vpc({ subnetIds: [] }), ['atlasSnapshot.egress.subnetIds must be an array of 1 to 16 subnet- ids, got []']],
-    ['subnetIds as a string', vpc({ subnetIds: SUBNET_A }), [`atlasSnapshot.egress.subnetIds must be an array of 1 to 16 subnet- ids, got "${SUBNET_A}"`]],
-    ['17 subnets', vpc({ subnetIds: subnets(17) }), [expect.stringMatching(/^atlasSnapshot\.egress\.subnetIds must be an array of 1 to 16 subnet- ids, got \["subnet-00000000",/)]],
-    ['bad subnet id', vpc({ subnetIds: [SUBNET_A, 'subnet-xyz'] }), ['atlasSnapshot.egress.subnetIds[1] must be a subnet- id (subnet- and 8 or 17 lowercase hexadecimal characters), got "subnet-xyz"']],
-    ['a VPC id as a subnet', vpc({ subnetIds: [VPC_ID] }), [`atlasSnapshot.egress.subnetIds[0] must be a subnet- id (subnet- and 8 or 17 lowercase hexadecimal characters), got "${VPC_ID}"`]],
-    ['duplicate subnet', vpc({ subnetIds: [SUBNET_A, SUBNET_A] }), [`atlasSnapshot.egress.subnetIds[1] repeats "${SUBNET_A}": each id can be given once`]],
-    ['bad security group id', vpc({ securityGroupIds: ['sg-12'] }), ['atlasSnapshot.egress.securityGroupIds[0] must be a sg- id (sg- and 8 or 17 lowercase hexadecimal characters), got "sg-12"']],
-    ['security groups as a string', vpc({ securityGroupIds: GIVEN_SG }), [`atlasSnapshot.egress.securityGroupIds must be an array of 0 to 4 sg- ids (Lambda allows 5 security groups per function and the stack adds the function's own), got "${GIVEN_SG}"`]],
-    ['5 security groups', vpc({ securityGroupIds: sgs(5) }), [expect.stringMatching(/^atlasSnapshot\.egress\.securityGroupIds must be an array of 0 to 4 sg- ids \(Lambda allows 5 security groups per function and the stack adds the function's own\), got \[/)]],
-    ['duplicate security group', vpc({ securityGroupIds: [GIVEN_SG, GIVEN_SG] }), [`atlasSnapshot.egress.securityGroupIds[1] repeats "${GIVEN_SG}": each id can be given once`]],
-    ['every vpc problem at once', { mode: 'vpc', vpcId: 'vpc', subnetIds: ['x'], securityGroupIds: ['y'] }, [
-      'atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got "vpc"',
-      'atlasSnapshot.egress.subnetIds[0] must be a subnet- id (subnet- and 8 or 17 lowercase hexadecimal characters), got "x"',
-      'atlasSnapshot.egress.securityGroupIds[0] must be a sg- id (sg- and 8 or 17 lowercase hexadecimal characters), got "y"',
-    ]],
+    [
+      'not an object',
+      'nat',
+      [
+        'atlasSnapshot.egress must be { "mode": "nat" } or { "mode": "vpc", "vpcId", "subnetIds", "securityGroupIds"? }, got "nat"',
+      ],
+    ],
+    [
+      'unknown mode',
+      { mode: 'public' },
+      [
+        'atlasSnapshot.egress.mode must be "nat" (the stack creates a VPC whose NAT gateway has an Elastic IP) or "vpc" (an existing VPC named by vpcId and subnetIds), got "public"',
+      ],
+    ],
+    [
+      'missing mode',
+      { vpcId: VPC_ID },
+      [
+        'atlasSnapshot.egress.mode must be "nat" (the stack creates a VPC whose NAT gateway has an Elastic IP) or "vpc" (an existing VPC named by vpcId and subnetIds), got undefined',
+      ],
+    ],
+    [
+      'nat with a VPC field',
+      { mode: 'nat', vpcId: VPC_ID },
+      ['atlasSnapshot.egress.vpcId is not a known field for mode "nat" (allowed: mode)'],
+    ],
+    [
+      'unknown vpc field',
+      vpc({ subnets: [SUBNET_A] }),
+      [
+        'atlasSnapshot.egress.subnets is not a known field for mode "vpc" (allowed: mode, vpcId, subnetIds, securityGroupIds)',
+      ],
+    ],
+    [
+      'missing vpcId',
+      vpc({ vpcId: undefined }),
+      [
+        'atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got undefined',
+      ],
+    ],
+    [
+      'short vpcId',
+      vpc({ vpcId: 'vpc-123' }),
+      [
+        'atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got "vpc-123"',
+      ],
+    ],
+    [
+      'upper-case vpcId',
+      vpc({ vpcId: 'vpc-0123456789ABCDEF0' }),
+      [
+        'atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got "vpc-0123456789ABCDEF0"',
+      ],
+    ],
+    [
+      'missing subnetIds',
+      vpc({ subnetIds: undefined }),
+      ['atlasSnapshot.egress.subnetIds must be an array of 1 to 16 subnet- ids, got undefined'],
+    ],
+    [
+      'no subnets',
+      vpc({ subnetIds: [] }),
+      ['atlasSnapshot.egress.subnetIds must be an array of 1 to 16 subnet- ids, got []'],
+    ],
+    [
+      'subnetIds as a string',
+      vpc({ subnetIds: SUBNET_A }),
+      [`atlasSnapshot.egress.subnetIds must be an array of 1 to 16 subnet- ids, got "${SUBNET_A}"`],
+    ],
+    [
+      '17 subnets',
+      vpc({ subnetIds: subnets(17) }),
+      [
+        expect.stringMatching(
+          /^atlasSnapshot\.egress\.subnetIds must be an array of 1 to 16 subnet- ids, got \["subnet-00000000",/,
+        ),
+      ],
+    ],
+    [
+      'bad subnet id',
+      vpc({ subnetIds: [SUBNET_A, 'subnet-xyz'] }),
+      [
+        'atlasSnapshot.egress.subnetIds[1] must be a subnet- id (subnet- and 8 or 17 lowercase hexadecimal characters), got "subnet-xyz"',
+      ],
+    ],
+    [
+      'a VPC id as a subnet',
+      vpc({ subnetIds: [VPC_ID] }),
+      [
+        `atlasSnapshot.egress.subnetIds[0] must be a subnet- id (subnet- and 8 or 17 lowercase hexadecimal characters), got "${VPC_ID}"`,
+      ],
+    ],
+    [
+      'duplicate subnet',
+      vpc({ subnetIds: [SUBNET_A, SUBNET_A] }),
+      [`atlasSnapshot.egress.subnetIds[1] repeats "${SUBNET_A}": each id can be given once`],
+    ],
+    [
+      'bad security group id',
+      vpc({ securityGroupIds: ['sg-12'] }),
+      [
+        'atlasSnapshot.egress.securityGroupIds[0] must be a sg- id (sg- and 8 or 17 lowercase hexadecimal characters), got "sg-12"',
+      ],
+    ],
+    [
+      'security groups as a string',
+      vpc({ securityGroupIds: GIVEN_SG }),
+      [
+        `atlasSnapshot.egress.securityGroupIds must be an array of 0 to 4 sg- ids (Lambda allows 5 security groups per function and the stack adds the function's own), got "${GIVEN_SG}"`,
+      ],
+    ],
+    [
+      '5 security groups',
+      vpc({ securityGroupIds: sgs(5) }),
+      [
+        expect.stringMatching(
+          /^atlasSnapshot\.egress\.securityGroupIds must be an array of 0 to 4 sg- ids \(Lambda allows 5 security groups per function and the stack adds the function's own\), got \[/,
+        ),
+      ],
+    ],
+    [
+      'duplicate security group',
+      vpc({ securityGroupIds: [GIVEN_SG, GIVEN_SG] }),
+      [`atlasSnapshot.egress.securityGroupIds[1] repeats "${GIVEN_SG}": each id can be given once`],
+    ],
+    [
+      'every vpc problem at once',
+      { mode: 'vpc', vpcId: 'vpc', subnetIds: ['x'], securityGroupIds: ['y'] },
+      [
+        'atlasSnapshot.egress.vpcId must be a VPC id (vpc- and 8 or 17 lowercase hexadecimal characters), got "vpc"',
+        'atlasSnapshot.egress.subnetIds[0] must be a subnet- id (subnet- and 8 or 17 lowercase hexadecimal characters), got "x"',
+        'atlasSnapshot.egress.securityGroupIds[0] must be a sg- id (sg- and 8 or 17 lowercase hexadecimal characters), got "y"',
+      ],
+    ],
   ])('refuses %s', (_case, egress, expected) => {
     expect(problems(egress)).toEqual(expected);
   });

@@ -35,7 +35,12 @@ function acknowledgments(root: IConstruct): Array<{ path: string; id: string }> 
     .flatMap((c) =>
       c.node.metadata
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) => Object.keys(m.data as Record<string, string>).map((id) => ({ path: c.node.path, id: id.replace(/^annotation::/i, '') }))),
+        .flatMap((m) =>
+          Object.keys(m.data as Record<string, string>).map((id) => ({
+            path: c.node.path,
+            id: id.replace(/^annotation::/i, ''),
+          })),
+        ),
     )
     .filter((a) => a.id.startsWith('AwsSolutions-'));
 }
@@ -91,7 +96,15 @@ describe('cdk-nag AwsSolutions', () => {
 
   describe.each([
     ['nat', { mode: 'nat' }],
-    ['vpc', { mode: 'vpc', vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-1a2b3c4d'], securityGroupIds: ['sg-1a2b3c4d'] }],
+    [
+      'vpc',
+      {
+        mode: 'vpc',
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: ['subnet-0123456789abcdef0', 'subnet-1a2b3c4d'],
+        securityGroupIds: ['sg-1a2b3c4d'],
+      },
+    ],
   ])('with egress mode %s', (_mode, egress) => {
     let app: App;
     let stack: AtlasSnapshotStack;
@@ -112,7 +125,10 @@ describe('cdk-nag AwsSolutions', () => {
           path: 'AtlasSnapshotScheduler/SnapshotFunction/Role/DefaultPolicy',
           id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:atlas/snapshot-scheduler-??????]',
         },
-        { path: 'AtlasSnapshotScheduler/SnapshotFunction/NetworkInterfacePolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+        {
+          path: 'AtlasSnapshotScheduler/SnapshotFunction/NetworkInterfacePolicy',
+          id: 'AwsSolutions-IAM5[Resource::*]',
+        },
         {
           path: 'AtlasSnapshotScheduler/SnapshotFunction/NetworkInterfacePolicy',
           id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:*/*]',

@@ -25,12 +25,17 @@ describe('parseScheduleExpression: rate', () => {
     expect(parseScheduleExpression(expression)).toEqual({ ok: true, value: { kind: 'rate', seconds } });
   });
 
-  it.each(['rate(0 minutes)', 'rate(-1 hours)', 'rate(1.5 hours)', 'rate(1 week)', 'rate(5)', 'rate(1  day)', 'rate()'])(
-    'refuses %s',
-    (expression) => {
-      expect(problem(expression)).toMatch(/^must be rate\(<positive integer> minute\|minutes\|hour\|hours\|day\|days\)$/);
-    },
-  );
+  it.each([
+    'rate(0 minutes)',
+    'rate(-1 hours)',
+    'rate(1.5 hours)',
+    'rate(1 week)',
+    'rate(5)',
+    'rate(1  day)',
+    'rate()',
+  ])('refuses %s', (expression) => {
+    expect(problem(expression)).toMatch(/^must be rate\(<positive integer> minute\|minutes\|hour\|hours\|day\|days\)$/);
+  });
 
   it.each(['rate(1 minutes)', 'rate(2 hour)'])('refuses the unit of %s not agreeing with the value', (expression) => {
     expect(problem(expression)).toMatch(/singular unit for 1 and the plural otherwise/);
@@ -67,10 +72,19 @@ describe('parseScheduleExpression: cron', () => {
   });
 
   it.each([
-    ['cron(0 3 * * ?)', 'must have 6 fields: cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) (found 5)'],
+    [
+      'cron(0 3 * * ?)',
+      'must have 6 fields: cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) (found 5)',
+    ],
     ['cron()', 'must have 6 fields: cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) (found 0)'],
-    ['cron(0 3 * * * *)', 'exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))'],
-    ['cron(0 3 ? * ? *)', 'exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))'],
+    [
+      'cron(0 3 * * * *)',
+      'exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))',
+    ],
+    [
+      'cron(0 3 ? * ? *)',
+      'exactly one of day-of-month and day-of-week must be ? (for example cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))',
+    ],
     ['cron(60 3 * * ? *)', 'minutes value 60 is out of range: allowed 0-59 with , - * /'],
     ['cron(0 3 32 * ? *)', 'day-of-month value 32 is out of range: allowed 1-31 with , - * /'],
     ['cron(0 3 * 13 ? *)', 'month value 13 is out of range: allowed 1-12 or JAN-DEC with , - * /'],
@@ -84,7 +98,10 @@ describe('parseScheduleExpression: cron', () => {
     ['cron(0 3 ? * MON#6 *)', 'day-of-week MON#6: in n#k, k must be from 1 to 5'],
     ['cron(0 3 ? * 1L,2 *)', 'day-of-week 1L,2: L and # stand alone (L, nL such as 6L, or n#k such as MON#1)'],
     ['cron(0 ? * * ? *)', 'hours field "?" is not valid: allowed 0-23 with , - * /'],
-    ['every day', 'must be rate(<positive integer> minute|minutes|hour|hours|day|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)'],
+    [
+      'every day',
+      'must be rate(<positive integer> minute|minutes|hour|hours|day|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)',
+    ],
   ])('refuses %s', (expression, message) => {
     expect(problem(expression)).toBe(message);
   });

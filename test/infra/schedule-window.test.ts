@@ -15,7 +15,9 @@ function cron(expression: string): CronExpression {
 }
 
 function isoFirings(expression: string, timezone: string, count: number): string[] {
-  return [...cronFirings(cron(expression), timezone, 'earlier').slice(0, count)].map((ms) => new Date(ms).toISOString());
+  return [...cronFirings(cron(expression), timezone, 'earlier').slice(0, count)].map((ms) =>
+    new Date(ms).toISOString(),
+  );
 }
 
 describe('largestGapSeconds', () => {
@@ -89,14 +91,26 @@ describe('missedSnapshotWindow', () => {
     // 12 h + 30 min -> 150 periods of 300 s, + 1.
     expect(missedSnapshotWindow([{ expression: 'rate(12 hours)', timezone: 'UTC' }], 1800)).toEqual({
       ok: true,
-      window: { maxGapSeconds: 43200, graceSeconds: 1800, periodSeconds: 300, evaluationPeriods: 151, windowSeconds: 45300 },
+      window: {
+        maxGapSeconds: 43200,
+        graceSeconds: 1800,
+        periodSeconds: 300,
+        evaluationPeriods: 151,
+        windowSeconds: 45300,
+      },
     });
   });
 
   it('moves to 1-hour periods beyond one day (CloudWatch: under one hour, at most 86,400 s in all)', () => {
     expect(missedSnapshotWindow([{ expression: 'rate(1 day)', timezone: 'UTC' }], 1980)).toEqual({
       ok: true,
-      window: { maxGapSeconds: 86400, graceSeconds: 1980, periodSeconds: 3600, evaluationPeriods: 26, windowSeconds: 93600 },
+      window: {
+        maxGapSeconds: 86400,
+        graceSeconds: 1980,
+        periodSeconds: 3600,
+        evaluationPeriods: 26,
+        windowSeconds: 93600,
+      },
     });
   });
 
@@ -105,7 +119,13 @@ describe('missedSnapshotWindow', () => {
 
     expect(result).toEqual({
       ok: true,
-      window: { maxGapSeconds: 6 * DAY, graceSeconds: 12 * HOUR, periodSeconds: 3600, evaluationPeriods: 157, windowSeconds: 565200 },
+      window: {
+        maxGapSeconds: 6 * DAY,
+        graceSeconds: 12 * HOUR,
+        periodSeconds: 3600,
+        evaluationPeriods: 157,
+        windowSeconds: 565200,
+      },
     });
   });
 

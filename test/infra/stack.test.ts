@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { ENV, METRIC_DIMENSION_FUNCTION, METRIC_NAMESPACE, METRIC_SNAPSHOT_SECURED } from '../../lambda/snapshot/contract';
+import {
+  ENV,
+  METRIC_DIMENSION_FUNCTION,
+  METRIC_NAMESPACE,
+  METRIC_SNAPSHOT_SECURED,
+} from '../../lambda/snapshot/contract';
 import type { AtlasSnapshotStack } from '../../lib/atlas-snapshot-stack';
 import { logicalId, PROJECT_ID, synthStack } from './helpers';
 
@@ -35,9 +40,11 @@ function functionStatements(template: Template): unknown[] {
   const policies = template.findResources('AWS::IAM::Policy', {
     Properties: { Roles: [ref(logicalId(template, 'AWS::IAM::Role', 'SnapshotFunctionRole'))] },
   });
-  const docs = Object.values(policies).map((p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument);
+  const docs = Object.values(policies).map(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument,
+  );
   expect(docs).toHaveLength(1);
-  return (docs[0] as { Statement: unknown[] }).Statement;
+  return docs[0].Statement;
 }
 
 describe('the stack with the default configuration (new topic, secret by name, one nightly schedule)', () => {
@@ -123,7 +130,10 @@ describe('the stack with the default configuration (new topic, secret by name, o
     });
 
     it('keeps failed runs 14 days in an encrypted, TLS-only queue', () => {
-      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1209600,
+      });
       expectTlsOnlyQueue(template, ids.failedQueue);
     });
   });
@@ -179,7 +189,9 @@ describe('the stack with the default configuration (new topic, secret by name, o
           Statement: [
             Match.objectLike({
               Principal: { Service: 'scheduler.amazonaws.com' },
-              Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId'), 'aws:SourceArn': Match.anyValue() } },
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId'), 'aws:SourceArn': Match.anyValue() },
+              },
             }),
           ],
         },
@@ -327,7 +339,13 @@ describe('the stack with the default configuration (new topic, secret by name, o
       });
       expect(stack.missedSnapshotWindow).toEqual({
         ok: true,
-        window: { maxGapSeconds: 86400, graceSeconds: 1980, periodSeconds: 3600, evaluationPeriods: 26, windowSeconds: 93600 },
+        window: {
+          maxGapSeconds: 86400,
+          graceSeconds: 1980,
+          periodSeconds: 3600,
+          evaluationPeriods: 26,
+          windowSeconds: 93600,
+        },
       });
     });
 
@@ -374,7 +392,13 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
       timeoutSeconds: 600,
       schedules: [
         { name: 'nightly', expression: 'cron(0 3 * * ? *)', timezone: 'Europe/Paris' },
-        { name: 'weekly-long', expression: 'cron(30 4 ? * SUN *)', timezone: 'America/New_York', retentionInDays: 35, description: 'Weekly, kept 5 weeks' },
+        {
+          name: 'weekly-long',
+          expression: 'cron(30 4 ? * SUN *)',
+          timezone: 'America/New_York',
+          retentionInDays: 35,
+          description: 'Weekly, kept 5 weeks',
+        },
         { name: 'every-6h', expression: 'rate(6 hours)', retentionInDays: 2 },
       ],
     }));
@@ -387,7 +411,9 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasOutput('TopicArn', { Value: EXISTING_TOPIC_ARN });
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect((alarm as { Properties: { AlarmActions: unknown } }).Properties.AlarmActions).toEqual([EXISTING_TOPIC_ARN]);
+      expect((alarm as { Properties: { AlarmActions: unknown } }).Properties.AlarmActions).toEqual([
+        EXISTING_TOPIC_ARN,
+      ]);
     }
   });
 
@@ -413,11 +439,14 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
     ]);
   });
 
-  it('refuses at deploy a region other than the existing topic\'s and the secret\'s (checked by CloudFormation)', () => {
+  it("refuses at deploy a region other than the existing topic's and the secret's (checked by CloudFormation)", () => {
     const rules = (template.toJSON() as { Rules: Record<string, unknown> }).Rules;
 
-    for (const [id, field] of [['ExistingTopicInStackRegion', 'existingTopicArn'], ['SecretInStackRegion', 'secretName']]) {
-      expect(rules[id as string]).toEqual({
+    for (const [id, field] of [
+      ['ExistingTopicInStackRegion', 'existingTopicArn'],
+      ['SecretInStackRegion', 'secretName'],
+    ]) {
+      expect(rules[id]).toEqual({
         Assertions: [
           {
             Assert: { 'Fn::Equals': [ref('AWS::Region'), 'eu-west-1'] },
@@ -445,7 +474,11 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
     template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     const expected = [
       ['cron(0 3 * * ? *)', 'Europe/Paris', { schedule: 'nightly' }],
-      ['cron(30 4 ? * SUN *)', 'America/New_York', { schedule: 'weekly-long', retentionInDays: 35, description: 'Weekly, kept 5 weeks' }],
+      [
+        'cron(30 4 ? * SUN *)',
+        'America/New_York',
+        { schedule: 'weekly-long', retentionInDays: 35, description: 'Weekly, kept 5 weeks' },
+      ],
       ['rate(6 hours)', 'UTC', { schedule: 'every-6h', retentionInDays: 2 }],
     ] as const;
     for (const [expression, timezone, input] of expected) {

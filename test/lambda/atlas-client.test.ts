@@ -36,7 +36,11 @@ const SERVICE_ACCOUNT: AtlasCredentials = { kind: 'serviceAccount', clientId: CL
 const API_KEY: AtlasCredentials = { kind: 'apiKey', publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY };
 
 const cluster = (name: string) => ({ name, clusterType: 'REPLICASET', backupEnabled: true, stateName: 'IDLE' });
-const snapshot = (n: number) => ({ id: n.toString(16).padStart(24, '0'), status: 'completed', snapshotType: 'onDemand' });
+const snapshot = (n: number) => ({
+  id: n.toString(16).padStart(24, '0'),
+  status: 'completed',
+  snapshotType: 'onDemand',
+});
 
 // ---- harness ----
 
@@ -69,7 +73,13 @@ function recordingLogger(lines: string[] = []): Logger & { lines: string[] } {
   const make = (base: Record<string, unknown>): Logger => {
     const emit = (level: string) => (message: string, fields?: Record<string, unknown>) =>
       void lines.push(JSON.stringify({ level, message, ...base, ...fields }));
-    return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), child: (f) => make({ ...base, ...f }) };
+    return {
+      debug: emit('debug'),
+      info: emit('info'),
+      warn: emit('warn'),
+      error: emit('error'),
+      child: (f) => make({ ...base, ...f }),
+    };
   };
   return Object.assign(make({}), { lines });
 }
@@ -101,12 +111,13 @@ function clientFor(server: LoopbackServer, overrides: Partial<AtlasClientOptions
 }
 
 const apiRequests = (server: LoopbackServer): RecordedRequest[] => server.requests.filter((r) => r.path !== TOKEN_PATH);
-const tokenRequests = (server: LoopbackServer): RecordedRequest[] => server.requests.filter((r) => r.path === TOKEN_PATH);
+const tokenRequests = (server: LoopbackServer): RecordedRequest[] =>
+  server.requests.filter((r) => r.path === TOKEN_PATH);
 
 /** Answers with each reply in turn, then keeps giving the last one. */
 function sequence(...replies: Reply[]): Route {
   let i = 0;
-  return () => replies[Math.min(i++, replies.length - 1)] as Reply;
+  return () => replies[Math.min(i++, replies.length - 1)];
 }
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
@@ -127,7 +138,9 @@ describe('service account authentication', () => {
       path: TOKEN_PATH,
       body: 'grant_type=client_credentials',
     });
-    expect(token?.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+    expect(token?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+    );
     expect(token?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(token?.headers.accept).toBe('application/json');
     expect(apiRequests(server)[0]?.headers.authorization).toBe(`Bearer ${issuer.issued[0]}`);
@@ -214,14 +227,20 @@ describe('service account authentication', () => {
   it('passes a 401 on a freshly minted token through without another token request', async () => {
     const issuer = newIssuer();
     const server = await serve(
-      fakeAtlas({ issuer }, () => atlasErrorReply(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.')),
+      fakeAtlas({ issuer }, () =>
+        atlasErrorReply(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.'),
+      ),
     );
     const { client, authRejected } = clientFor(server);
 
     const error = await client.getCluster(PROJECT, 'Cluster0').catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AtlasApiError);
-    expect(error).toMatchObject({ code: 'UNEXPECTED_ERROR', httpStatus: 401, message: 'You are not authorized for this resource.' });
+    expect(error).toMatchObject({
+      code: 'UNEXPECTED_ERROR',
+      httpStatus: 401,
+      message: 'You are not authorized for this resource.',
+    });
     expect(tokenRequests(server)).toHaveLength(1);
     expect(apiRequests(server)).toHaveLength(1);
     expect(authRejected).toHaveBeenCalledTimes(1);
@@ -229,7 +248,10 @@ describe('service account authentication', () => {
 
   it('reports a token endpoint refusal as ATLAS_AUTH_FAILED and calls no API', async () => {
     const issuer = newIssuer();
-    issuer.failWith = { status: 401, json: { error: 'invalid_client', error_description: 'Invalid client credentials' } };
+    issuer.failWith = {
+      status: 401,
+      json: { error: 'invalid_client', error_description: 'Invalid client credentials' },
+    };
     const server = await serve(fakeAtlas({ issuer }, () => ok(cluster('Cluster0'))));
     const { client, authRejected } = clientFor(server);
 
@@ -268,7 +290,9 @@ describe('API key (HTTP Digest) authentication', () => {
     'answers a %s challenge the server verifies, and reuses it: 2 calls, 1 challenge round trip',
     async (algorithm) => {
       const digest = new DigestServer({ users: { [PUBLIC_KEY]: PRIVATE_KEY }, algorithm });
-      const server = await serve(fakeAtlas({ digest }, (r) => ok(r.method === 'POST' ? snapshot(1) : cluster('Cluster0'))));
+      const server = await serve(
+        fakeAtlas({ digest }, (r) => ok(r.method === 'POST' ? snapshot(1) : cluster('Cluster0'))),
+      );
       const { client } = clientFor(server, { credentials: API_KEY });
 
       await client.getCluster(PROJECT, 'Cluster0');
@@ -281,7 +305,7 @@ describe('API key (HTTP Digest) authentication', () => {
     },
   );
 
-  it('passes Atlas\'s refusal of a wrong private key through after one retry', async () => {
+  it("passes Atlas's refusal of a wrong private key through after one retry", async () => {
     const digest = new DigestServer({ users: { [PUBLIC_KEY]: 'the-real-key' } });
     const server = await serve(fakeAtlas({ digest }, () => ok(cluster('Cluster0'))));
     const { client, authRejected } = clientFor(server, { credentials: API_KEY });
@@ -289,7 +313,11 @@ describe('API key (HTTP Digest) authentication', () => {
     const error = await client.getCluster(PROJECT, 'Cluster0').catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AtlasApiError);
-    expect(error).toMatchObject({ code: 'UNEXPECTED_ERROR', httpStatus: 401, message: 'You are not authorized for this resource.' });
+    expect(error).toMatchObject({
+      code: 'UNEXPECTED_ERROR',
+      httpStatus: 401,
+      message: 'You are not authorized for this resource.',
+    });
     expect(server.requests).toHaveLength(2);
     expect(authRejected).toHaveBeenCalledTimes(1);
   });
@@ -448,14 +476,20 @@ describe('endpoints, media types and paging', () => {
 describe('Atlas errors', () => {
   it('passes 404 CLUSTER_NOT_FOUND through with its HTTP status, without retrying', async () => {
     const server = await serve(
-      fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(404, 'CLUSTER_NOT_FOUND', 'No cluster named Nope exists in group x.')),
+      fakeAtlas({ issuer: newIssuer() }, () =>
+        atlasErrorReply(404, 'CLUSTER_NOT_FOUND', 'No cluster named Nope exists in group x.'),
+      ),
     );
     const { client, sleeps } = clientFor(server);
 
     const error = await client.getCluster(PROJECT, 'Nope').catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AtlasApiError);
-    expect(error).toMatchObject({ code: 'CLUSTER_NOT_FOUND', httpStatus: 404, message: 'No cluster named Nope exists in group x.' });
+    expect(error).toMatchObject({
+      code: 'CLUSTER_NOT_FOUND',
+      httpStatus: 404,
+      message: 'No cluster named Nope exists in group x.',
+    });
     expect(apiRequests(server)).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -470,22 +504,33 @@ describe('Atlas errors', () => {
     );
     const { client } = clientFor(server);
 
-    await expect(client.getCluster(PROJECT, 'A')).rejects.toMatchObject({ code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST', httpStatus: 403 });
-    await expect(client.getCluster(PROJECT, 'B')).rejects.toMatchObject({ code: Codes.UNEXPECTED_ERROR, httpStatus: 418 });
+    await expect(client.getCluster(PROJECT, 'A')).rejects.toMatchObject({
+      code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+      httpStatus: 403,
+    });
+    await expect(client.getCluster(PROJECT, 'B')).rejects.toMatchObject({
+      code: Codes.UNEXPECTED_ERROR,
+      httpStatus: 418,
+    });
   });
 
   it('reports a 2xx answer that is not JSON as ATLAS_INVALID_RESPONSE', async () => {
     const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => ({ status: 200, text: '{"name": "Clus' })));
     const { client } = clientFor(server);
 
-    await expect(client.getCluster(PROJECT, 'Cluster0')).rejects.toMatchObject({ code: Codes.ATLAS_INVALID_RESPONSE, httpStatus: 200 });
+    await expect(client.getCluster(PROJECT, 'Cluster0')).rejects.toMatchObject({
+      code: Codes.ATLAS_INVALID_RESPONSE,
+      httpStatus: 200,
+    });
   });
 
   it('reports a 2xx JSON answer of the wrong shape as ATLAS_INVALID_RESPONSE', async () => {
     const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => ok({ results: 'nope' })));
     const { client } = clientFor(server);
 
-    await expect(client.listSnapshots(PROJECT, 'Cluster0', false)).rejects.toMatchObject({ code: Codes.ATLAS_INVALID_RESPONSE });
+    await expect(client.listSnapshots(PROJECT, 'Cluster0', false)).rejects.toMatchObject({
+      code: Codes.ATLAS_INVALID_RESPONSE,
+    });
     await expect(client.getCluster(PROJECT, 'Cluster0')).rejects.toMatchObject({ code: Codes.ATLAS_INVALID_RESPONSE });
   });
 });
@@ -495,7 +540,10 @@ describe('retries', () => {
     const server = await serve(
       fakeAtlas(
         { issuer: newIssuer() },
-        sequence(atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests', { 'retry-after': '1' }), ok(cluster('Cluster0'))),
+        sequence(
+          atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests', { 'retry-after': '1' }),
+          ok(cluster('Cluster0')),
+        ),
       ),
     );
     const { client, sleeps } = clientFor(server);
@@ -510,7 +558,10 @@ describe('retries', () => {
 
   it('backs off with full jitter after a 503, then succeeds', async () => {
     const server = await serve(
-      fakeAtlas({ issuer: newIssuer() }, sequence(atlasErrorReply(503, 'UNEXPECTED_ERROR', 'Service unavailable'), ok(cluster('Cluster0')))),
+      fakeAtlas(
+        { issuer: newIssuer() },
+        sequence(atlasErrorReply(503, 'UNEXPECTED_ERROR', 'Service unavailable'), ok(cluster('Cluster0'))),
+      ),
     );
     const { client, sleeps } = clientFor(server, { random: () => 0.5 });
 
@@ -520,8 +571,10 @@ describe('retries', () => {
     expect(apiRequests(server)).toHaveLength(2);
   });
 
-  it('gives up after maxAttempts with Atlas\'s own error code and status', async () => {
-    const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(500, 'UNEXPECTED_ERROR', 'Unexpected error.')));
+  it("gives up after maxAttempts with Atlas's own error code and status", async () => {
+    const server = await serve(
+      fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(500, 'UNEXPECTED_ERROR', 'Unexpected error.')),
+    );
     const { client, sleeps } = clientFor(server, { maxAttempts: 4, random: () => 1 });
 
     const error = await client.listClusters(PROJECT).catch((e: unknown) => e);
@@ -534,7 +587,10 @@ describe('retries', () => {
 
   it('waits out more 429s than maxAttempts (Atlas asked for patience, not a failure)', async () => {
     let calls = 0;
-    const route = () => (++calls <= 6 ? atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests.', { 'Retry-After': '1' }) : ok(cluster('Cluster0')));
+    const route = () =>
+      ++calls <= 6
+        ? atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests.', { 'Retry-After': '1' })
+        : ok(cluster('Cluster0'));
     const server = await serve(fakeAtlas({ issuer: newIssuer() }, route));
     const { client, sleeps } = clientFor(server, { maxAttempts: 3 });
 
@@ -560,7 +616,9 @@ describe('retries', () => {
   });
 
   it('retries a connection dropped without an answer (socket hang up)', async () => {
-    const server = await serve(fakeAtlas({ issuer: newIssuer() }, sequence({ destroy: true }, ok(cluster('Cluster0')))));
+    const server = await serve(
+      fakeAtlas({ issuer: newIssuer() }, sequence({ destroy: true }, ok(cluster('Cluster0')))),
+    );
     const { client, logger } = clientFor(server);
 
     const result = await client.getCluster(PROJECT, 'Cluster0');
@@ -596,7 +654,9 @@ describe('retries', () => {
 
   it('does not start a Retry-After wait that would not fit in the deadline', async () => {
     const server = await serve(
-      fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Slow down', { 'retry-after': '30' })),
+      fakeAtlas({ issuer: newIssuer() }, () =>
+        atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Slow down', { 'retry-after': '30' }),
+      ),
     );
     const { client, sleeps } = clientFor(server, { deadline: { remainingMs: () => 5_000 } });
 
@@ -623,7 +683,9 @@ describe('take snapshot is not repeated blindly', () => {
   const body = { description: 'nightly', retentionInDays: 7 };
 
   it('throws AmbiguousRequestError after a 503 and sends exactly one POST', async () => {
-    const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(503, 'UNEXPECTED_ERROR', 'Service unavailable')));
+    const server = await serve(
+      fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(503, 'UNEXPECTED_ERROR', 'Service unavailable')),
+    );
     const { client, sleeps } = clientFor(server);
 
     const error = await client.takeSnapshot(PROJECT, 'Cluster0', body).catch((e: unknown) => e);
@@ -665,7 +727,10 @@ describe('take snapshot is not repeated blindly', () => {
     const server = await serve(
       fakeAtlas(
         { issuer: newIssuer() },
-        sequence(atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests'), ok({ ...snapshot(9), status: 'queued' })),
+        sequence(
+          atlasErrorReply(429, 'RATE_LIMITED_TOKEN_BUCKET', 'Too many requests'),
+          ok({ ...snapshot(9), status: 'queued' }),
+        ),
       ),
     );
     const { client, sleeps } = clientFor(server);
@@ -691,7 +756,9 @@ describe('take snapshot is not repeated blindly', () => {
 
   it('passes UNFINISHED_ON_DEMAND_SNAPSHOT through for the core to handle', async () => {
     const server = await serve(
-      fakeAtlas({ issuer: newIssuer() }, () => atlasErrorReply(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'An on-demand snapshot is in progress.')),
+      fakeAtlas({ issuer: newIssuer() }, () =>
+        atlasErrorReply(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'An on-demand snapshot is in progress.'),
+      ),
     );
     const { client } = clientFor(server);
 
@@ -714,7 +781,8 @@ describe('secrets', () => {
       if (seen.has(value) || depth > 6) return '[seen]';
       seen.add(value);
       const out: Record<string, unknown> = {};
-      for (const key of Object.getOwnPropertyNames(value)) out[key] = walk((value as Record<string, unknown>)[key], depth + 1);
+      for (const key of Object.getOwnPropertyNames(value))
+        out[key] = walk((value as Record<string, unknown>)[key], depth + 1);
       return out;
     };
     return `${String(e)}\n${e instanceof Error ? e.stack : ''}\n${JSON.stringify(walk(e, 0))}`;
@@ -748,9 +816,10 @@ describe('secrets', () => {
     const errors: unknown[] = [];
     const run = async (credentials: AtlasCredentials, clusterName: string, post = false) => {
       const { client } = clientFor(server, { credentials, logger, requestTimeoutMs: 50, maxAttempts: 2 });
-      await (post
-        ? client.takeSnapshot(PROJECT, clusterName, { description: 'd', retentionInDays: 1 })
-        : client.getCluster(PROJECT, clusterName)
+      await (
+        post
+          ? client.takeSnapshot(PROJECT, clusterName, { description: 'd', retentionInDays: 1 })
+          : client.getCluster(PROJECT, clusterName)
       ).catch((e: unknown) => errors.push(e));
     };
 

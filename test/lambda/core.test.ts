@@ -14,23 +14,38 @@ function request(targets: Target[], extra: Partial<RunRequest> = {}): RunRequest
 }
 
 function context(atlas: FakeAtlas, req: RunRequest, concurrency = 8): RunContext {
-  return { request: req, invocationId: 'req-1', now: () => NOW, logger: silentLogger, concurrency, atlasFor: () => atlas };
+  return {
+    request: req,
+    invocationId: 'req-1',
+    now: () => NOW,
+    logger: silentLogger,
+    concurrency,
+    atlasFor: () => atlas,
+  };
 }
 
 async function runOne(atlas: FakeAtlas, target: Target, extra: Partial<RunRequest> = {}) {
   const [outcome, ...rest] = await runTargets(context(atlas, request([target], extra)));
   expect(rest).toHaveLength(0);
-  return outcome!;
+  return outcome;
 }
 
 describe('core: one cluster', () => {
-  it('requests a snapshot when none is pending, with the run\'s description and retention', async () => {
-    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [snapshot(), snapshot({ snapshotType: 'onDemand' })]);
+  it("requests a snapshot when none is pending, with the run's description and retention", async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [
+      snapshot(),
+      snapshot({ snapshotType: 'onDemand' }),
+    ]);
 
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
     expect(atlas.callsOf('takeSnapshot')).toEqual([
-      { method: 'takeSnapshot', projectId: P1, clusterName: 'Cluster0', body: { description: 'nightly', retentionInDays: 7 } },
+      {
+        method: 'takeSnapshot',
+        projectId: P1,
+        clusterName: 'Cluster0',
+        body: { description: 'nightly', retentionInDays: 7 },
+      },
     ]);
     expect(outcome).toEqual({
       status: 'SUCCESS',
@@ -67,7 +82,9 @@ describe('core: one cluster', () => {
   });
 
   it.each(['queued', 'inProgress'])('a scheduled snapshot %s does not block', async (status) => {
-    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [snapshot({ snapshotType: 'scheduled', status })]);
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [
+      snapshot({ snapshotType: 'scheduled', status }),
+    ]);
 
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
@@ -98,7 +115,12 @@ describe('core: one cluster', () => {
 
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
-    expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', snapshotId: raced.id, httpStatus: 400 });
+    expect(outcome).toMatchObject({
+      status: 'SKIPPED',
+      code: 'SNAPSHOT_IN_PROGRESS',
+      snapshotId: raced.id,
+      httpStatus: 400,
+    });
   });
 
   it('dry run reads cluster and snapshots but never requests', async () => {
@@ -111,14 +133,23 @@ describe('core: one cluster', () => {
   });
 
   it('dry run still reports a pending snapshot as SNAPSHOT_IN_PROGRESS', async () => {
-    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [snapshot({ snapshotType: 'onDemand', status: 'queued' })]);
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'), [
+      snapshot({ snapshotType: 'onDemand', status: 'queued' }),
+    ]);
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' }, { dryRun: true });
     expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', dryRun: true });
   });
 
   it.each([
     ['flex (cluster API refuses it)', null, 'UNSUPPORTED_CLUSTER'],
-    ['shared tier', replicaSet('C', { backupEnabled: false, replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS' }] }] }), 'UNSUPPORTED_CLUSTER'],
+    [
+      'shared tier',
+      replicaSet('C', {
+        backupEnabled: false,
+        replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS' }] }],
+      }),
+      'UNSUPPORTED_CLUSTER',
+    ],
     ['backup disabled', replicaSet('C', { backupEnabled: false }), 'BACKUP_NOT_ENABLED'],
   ])('a %s cluster named explicitly is an ERROR without any snapshot call', async (_name, cluster, code) => {
     const atlas = new FakeAtlas().addCluster(P1, cluster ?? replicaSet('C'));
@@ -147,7 +178,10 @@ describe('core: one cluster', () => {
 
   it('passes a 403 IP_ADDRESS_NOT_ON_ACCESS_LIST from the take-snapshot call through', async () => {
     const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
-    atlas.failNext('takeSnapshot', new AtlasApiError('IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 1.2.3.4 is not allowed', 403));
+    atlas.failNext(
+      'takeSnapshot',
+      new AtlasApiError('IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 1.2.3.4 is not allowed', 403),
+    );
 
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
@@ -189,7 +223,9 @@ describe('core: a take-snapshot request whose answer was lost', () => {
 
   it('gives up with ATLAS_UNREACHABLE after two unanswered requests', async () => {
     const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
-    atlas.failNext('takeSnapshot', new AmbiguousRequestError('timeout')).failNext('takeSnapshot', new AmbiguousRequestError('timeout'));
+    atlas
+      .failNext('takeSnapshot', new AmbiguousRequestError('timeout'))
+      .failNext('takeSnapshot', new AmbiguousRequestError('timeout'));
 
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
@@ -215,7 +251,10 @@ describe('core: several targets', () => {
       ['B', 'SUCCESS', 'SNAPSHOT_REQUESTED'],
     ]);
     expect(atlas.callsOf('getCluster')).toHaveLength(0);
-    expect(atlas.callsOf('listSnapshots').map((c) => [c.clusterName, c.sharded])).toEqual([['A', false], ['B', true]]);
+    expect(atlas.callsOf('listSnapshots').map((c) => [c.clusterName, c.sharded])).toEqual([
+      ['A', false],
+      ['B', true],
+    ]);
   });
 
   it('a "*" target whose project cannot be listed is one ERROR naming "*"', async () => {
@@ -232,19 +271,33 @@ describe('core: several targets', () => {
   });
 
   it('a cluster named explicitly and found through "*" is processed once, as explicit', async () => {
-    const atlas = new FakeAtlas().addCluster(P1, replicaSet('A', { backupEnabled: false })).addCluster(P1, replicaSet('B'));
+    const atlas = new FakeAtlas()
+      .addCluster(P1, replicaSet('A', { backupEnabled: false }))
+      .addCluster(P1, replicaSet('B'));
 
     const outcomes = await runTargets(
-      context(atlas, request([{ projectId: P1, clusterName: '*' }, { projectId: P1, clusterName: 'A' }])),
+      context(
+        atlas,
+        request([
+          { projectId: P1, clusterName: '*' },
+          { projectId: P1, clusterName: 'A' },
+        ]),
+      ),
     );
 
-    expect(outcomes.map((o) => [o.clusterName, o.status])).toEqual([['B', 'SUCCESS'], ['A', 'ERROR']]);
+    expect(outcomes.map((o) => [o.clusterName, o.status])).toEqual([
+      ['B', 'SUCCESS'],
+      ['A', 'ERROR'],
+    ]);
   });
 
   it('works through the projects in turn (Atlas limits each project), outcomes keep the target order', async () => {
     const atlas = new FakeAtlas();
     const targets: Target[] = [];
-    for (const [project, count] of [[P1, 3], [P2, 2]] as const) {
+    for (const [project, count] of [
+      [P1, 3],
+      [P2, 2],
+    ] as const) {
       for (let i = 0; i < count; i++) {
         atlas.addCluster(project, replicaSet(`C${i}`));
         targets.push({ projectId: project, clusterName: `C${i}` });
@@ -254,7 +307,11 @@ describe('core: several targets', () => {
     const outcomes = await runTargets(context(atlas, request(targets), 1));
 
     expect(outcomes.map((o) => `${o.projectId === P1 ? 'P1' : 'P2'}/${o.clusterName}`)).toEqual([
-      'P1/C0', 'P1/C1', 'P1/C2', 'P2/C0', 'P2/C1',
+      'P1/C0',
+      'P1/C1',
+      'P1/C2',
+      'P2/C0',
+      'P2/C1',
     ]);
     const started = atlas.callsOf('getCluster').map((c) => `${c.projectId === P1 ? 'P1' : 'P2'}/${c.clusterName}`);
     expect(started).toEqual(['P1/C0', 'P2/C0', 'P1/C1', 'P2/C1', 'P1/C2']);

@@ -1,21 +1,42 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseSecret, SecretSource } from '../../lambda/snapshot/credentials';
 import { CodedError } from '../../lambda/snapshot/errors';
 
 describe('parseSecret', () => {
   it.each([
-    [{ clientId: 'mdb_sa_id', clientSecret: 's3cr3t' }, { kind: 'serviceAccount', clientId: 'mdb_sa_id', clientSecret: 's3cr3t' }],
-    [{ publicKey: 'pub', privateKey: 'priv' }, { kind: 'apiKey', publicKey: 'pub', privateKey: 'priv' }],
-    [{ PublicKey: 'pub', PrivateKey: 'priv' }, { kind: 'apiKey', publicKey: 'pub', privateKey: 'priv' }],
-    [{ ClientId: 'id', ClientSecret: 'sec' }, { kind: 'serviceAccount', clientId: 'id', clientSecret: 'sec' }],
-    [{ publicKey: 'pub', privateKey: 'priv', clientId: 'id', clientSecret: 'sec' }, { kind: 'serviceAccount', clientId: 'id', clientSecret: 'sec' }],
+    [
+      { clientId: 'mdb_sa_id', clientSecret: 's3cr3t' },
+      { kind: 'serviceAccount', clientId: 'mdb_sa_id', clientSecret: 's3cr3t' },
+    ],
+    [
+      { publicKey: 'pub', privateKey: 'priv' },
+      { kind: 'apiKey', publicKey: 'pub', privateKey: 'priv' },
+    ],
+    [
+      { PublicKey: 'pub', PrivateKey: 'priv' },
+      { kind: 'apiKey', publicKey: 'pub', privateKey: 'priv' },
+    ],
+    [
+      { ClientId: 'id', ClientSecret: 'sec' },
+      { kind: 'serviceAccount', clientId: 'id', clientSecret: 'sec' },
+    ],
+    [
+      { publicKey: 'pub', privateKey: 'priv', clientId: 'id', clientSecret: 'sec' },
+      { kind: 'serviceAccount', clientId: 'id', clientSecret: 'sec' },
+    ],
   ])('reads %j', (doc, credentials) => {
     expect(parseSecret(JSON.stringify(doc))).toEqual({ credentials });
   });
 
   it('keeps the BaseUrl of a CloudFormation profile secret', () => {
-    const parsed = parseSecret(JSON.stringify({ PublicKey: 'p', PrivateKey: 'k', BaseUrl: 'https://cloud.mongodbgov.com/' }));
+    const parsed = parseSecret(
+      JSON.stringify({ PublicKey: 'p', PrivateKey: 'k', BaseUrl: 'https://cloud.mongodbgov.com/' }),
+    );
     expect(parsed.baseUrl).toBe('https://cloud.mongodbgov.com');
   });
 
@@ -24,7 +45,10 @@ describe('parseSecret', () => {
     ['[1,2]', 'not a JSON object'],
     [JSON.stringify({ publicKey: 'only-the-public-half' }), 'keys found: publicKey'],
     [JSON.stringify({ clientId: 'id', clientSecret: '' }), 'keys found: clientId, clientSecret'],
-    [JSON.stringify({ PublicKey: 'p', PrivateKey: 'TOPSECRET', BaseUrl: 'http://evil.example.com' }), 'must use https://'],
+    [
+      JSON.stringify({ PublicKey: 'p', PrivateKey: 'TOPSECRET', BaseUrl: 'http://evil.example.com' }),
+      'must use https://',
+    ],
   ])('refuses %s with SECRET_INVALID and never echoes a value', (text, message) => {
     let caught: unknown;
     try {
@@ -49,11 +73,18 @@ describe('SecretSource', () => {
   beforeEach(() => sm.reset());
 
   function source(now: () => number) {
-    return new SecretSource({ client: new SecretsManagerClient({ region: 'eu-west-1' }), secretId: 'atlas/x', ttlMs: 300_000, now });
+    return new SecretSource({
+      client: new SecretsManagerClient({ region: 'eu-west-1' }),
+      secretId: 'atlas/x',
+      ttlMs: 300_000,
+      now,
+    });
   }
 
   it('reads once within the TTL, again after it, and shares one read between concurrent callers', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'atlas/x' }).resolves({ SecretString: '{"clientId":"a","clientSecret":"b"}' });
+    sm.on(GetSecretValueCommand, { SecretId: 'atlas/x' }).resolves({
+      SecretString: '{"clientId":"a","clientSecret":"b"}',
+    });
     let clock = 0;
     const secrets = source(() => clock);
 
@@ -78,13 +109,20 @@ describe('SecretSource', () => {
 
   it('a missing secret is SECRET_UNAVAILABLE naming the secret, and is not cached', async () => {
     sm.on(GetSecretValueCommand)
-      .rejectsOnce(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } }))
+      .rejectsOnce(
+        new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret.",
+          $metadata: { httpStatusCode: 400 },
+        }),
+      )
       .resolves({ SecretString: '{"clientId":"a","clientSecret":"b"}' });
     const secrets = source(() => 0);
 
     await expect(secrets.get()).rejects.toMatchObject({
       code: 'SECRET_UNAVAILABLE',
-      message: expect.stringContaining("cannot read secret atlas/x: ResourceNotFoundException (HTTP 400): Secrets Manager can't find"),
+      message: expect.stringContaining(
+        "cannot read secret atlas/x: ResourceNotFoundException (HTTP 400): Secrets Manager can't find",
+      ),
     });
     await expect(secrets.get()).resolves.toMatchObject({ credentials: { kind: 'serviceAccount' } });
   });

@@ -34,7 +34,7 @@ describe('parseChallenges', () => {
     expect(parseChallenges('Digest realm="say \\"hi\\"", nonce="n"')[0]?.params.realm).toBe('say "hi"');
   });
 
-  it('reads Atlas\'s challenge', () => {
+  it("reads Atlas's challenge", () => {
     const challenge = selectDigestChallenge(
       'Digest realm="MMS Public API", domain="", nonce="n0nce", algorithm=MD5, qop="auth", stale=false',
     );
@@ -83,7 +83,13 @@ describe('computeDigestResponse', () => {
     ) as DigestChallenge;
 
     expect(
-      computeDigestResponse(challenge, { username: 'Mufasa', password: 'Circle Of Life' }, INDEX, '0a4f113b', '00000001'),
+      computeDigestResponse(
+        challenge,
+        { username: 'Mufasa', password: 'Circle Of Life' },
+        INDEX,
+        '0a4f113b',
+        '00000001',
+      ),
     ).toBe('6629fae49393a05397450978507c4ef1');
   });
 
@@ -93,17 +99,23 @@ describe('computeDigestResponse', () => {
     const ha1 = md5(`${md5('u:r:p')}:n:c`);
     const expected = md5(`${ha1}:n:00000002:c:auth:${md5('POST:/x?y=1')}`);
 
-    expect(computeDigestResponse(challenge, { username: 'u', password: 'p' }, { method: 'POST', uri: '/x?y=1' }, 'c', '00000002')).toBe(
-      expected,
-    );
+    expect(
+      computeDigestResponse(
+        challenge,
+        { username: 'u', password: 'p' },
+        { method: 'POST', uri: '/x?y=1' },
+        'c',
+        '00000002',
+      ),
+    ).toBe(expected);
   });
 
   it('gives a different response for a different password', () => {
     const challenge = selectDigestChallenge(RFC7616_CHALLENGES) as DigestChallenge;
 
-    expect(computeDigestResponse(challenge, { ...MUFASA, password: 'other' }, INDEX, RFC7616_CNONCE, '00000001')).not.toBe(
-      '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
-    );
+    expect(
+      computeDigestResponse(challenge, { ...MUFASA, password: 'other' }, INDEX, RFC7616_CNONCE, '00000001'),
+    ).not.toBe('753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1');
   });
 });
 

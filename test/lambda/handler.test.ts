@@ -25,7 +25,11 @@ const env = {
   SNAPSHOT_DESCRIPTION: 'nightly',
 };
 const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
-const lambdaContext = { awsRequestId: 'req-42', functionName: 'atlas-snapshots', getRemainingTimeInMillis: () => 60_000 };
+const lambdaContext = {
+  awsRequestId: 'req-42',
+  functionName: 'atlas-snapshots',
+  getRemainingTimeInMillis: () => 60_000,
+};
 
 const sm = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
@@ -49,7 +53,11 @@ function harness(environment: Record<string, string> = env): Harness {
   const handler = createHandler({
     config,
     logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
-    secrets: new SecretSource({ client: new SecretsManagerClient({ region: 'eu-west-1' }), secretId: 'atlas/snapshots', ttlMs: 300_000 }),
+    secrets: new SecretSource({
+      client: new SecretsManagerClient({ region: 'eu-west-1' }),
+      secretId: 'atlas/snapshots',
+      ttlMs: 300_000,
+    }),
     publisher: snsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC),
     createAtlas: (options) => {
       factoryCalls.push(options);
@@ -69,7 +77,9 @@ function published(): PublishCommandInput[] {
 beforeEach(() => {
   sm.reset();
   sns.reset();
-  sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ clientId: 'mdb_sa_id_1', clientSecret: CLIENT_SECRET }) });
+  sm.on(GetSecretValueCommand).resolves({
+    SecretString: JSON.stringify({ clientId: 'mdb_sa_id_1', clientSecret: CLIENT_SECRET }),
+  });
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 
@@ -100,11 +110,31 @@ describe('handler', () => {
     const doc = JSON.parse(body.default) as Outcome;
     expect(doc).toEqual(results[0]);
     expect(Object.keys(doc).sort()).toEqual(
-      ['clusterName', 'code', 'description', 'dryRun', 'expiresAt', 'invocationId', 'projectId', 'retentionInDays',
-        'snapshotId', 'snapshotStatus', 'status', 'timestamp', 'trigger'].sort(),
+      [
+        'clusterName',
+        'code',
+        'description',
+        'dryRun',
+        'expiresAt',
+        'invocationId',
+        'projectId',
+        'retentionInDays',
+        'snapshotId',
+        'snapshotStatus',
+        'status',
+        'timestamp',
+        'trigger',
+      ].sort(),
     );
-    expect(doc).toMatchObject({ invocationId: 'req-42', timestamp: NOW.toISOString(), trigger: 'schedule', dryRun: false });
-    expect(body.email).toContain('An on-demand snapshot was requested for cluster Cluster0 (project 5f1d7a3b2c4e6f8a9b0c1d2e).');
+    expect(doc).toMatchObject({
+      invocationId: 'req-42',
+      timestamp: NOW.toISOString(),
+      trigger: 'schedule',
+      dryRun: false,
+    });
+    expect(body.email).toContain(
+      'An on-demand snapshot was requested for cluster Cluster0 (project 5f1d7a3b2c4e6f8a9b0c1d2e).',
+    );
     expect(body.email).toContain('What to do: Nothing.');
   });
 
@@ -148,11 +178,18 @@ describe('handler', () => {
     const run = h.handler(scheduled, lambdaContext);
 
     await expect(run).rejects.toBeInstanceOf(InvocationFailedError);
-    await expect(run).rejects.toThrow(/1 of 2 target\(s\) ended in ERROR \(5f1d7a3b2c4e6f8a9b0c1d2e\/Cluster0: CLUSTER_NOT_FOUND\)/);
+    await expect(run).rejects.toThrow(
+      /1 of 2 target\(s\) ended in ERROR \(5f1d7a3b2c4e6f8a9b0c1d2e\/Cluster0: CLUSTER_NOT_FOUND\)/,
+    );
     const error = published().find((m) => m.MessageAttributes?.status?.StringValue === 'ERROR')!;
     expect(error.Subject).toBe('[ERROR] Atlas snapshot Cluster0: CLUSTER_NOT_FOUND');
     const doc = JSON.parse(JSON.parse(error.Message!).default) as Outcome;
-    expect(doc).toMatchObject({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404, detail: 'No cluster named Cluster0 exists.' });
+    expect(doc).toMatchObject({
+      status: 'ERROR',
+      code: 'CLUSTER_NOT_FOUND',
+      httpStatus: 404,
+      detail: 'No cluster named Cluster0 exists.',
+    });
     expect(JSON.parse(error.Message!).email).toContain('renamed or deleted');
     expect(published()).toHaveLength(2);
   });
@@ -165,12 +202,14 @@ describe('handler', () => {
     expect(h.atlas.calls).toHaveLength(0);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
     const [message] = published();
-    expect(message!.MessageAttributes).toEqual({
+    expect(message.MessageAttributes).toEqual({
       status: { DataType: 'String', StringValue: 'ERROR' },
       code: { DataType: 'String', StringValue: 'INVALID_INPUT' },
       trigger: { DataType: 'String', StringValue: 'manual' },
     });
-    expect(JSON.parse(JSON.parse(message!.Message!).default).detail).toContain('event.retentionInDays must be an integer >= 1, got -1');
+    expect(JSON.parse(JSON.parse(message.Message!).default).detail).toContain(
+      'event.retentionInDays must be an integer >= 1, got -1',
+    );
   });
 
   it('a bad environment: INVALID_CONFIG is published on each invocation instead of crashing the container', async () => {
@@ -178,8 +217,12 @@ describe('handler', () => {
 
     await expect(h.handler({}, lambdaContext)).rejects.toThrow('INVALID_CONFIG');
 
-    const doc = JSON.parse(JSON.parse(published()[0]!.Message!).default) as Outcome;
-    expect(doc).toMatchObject({ status: 'ERROR', code: 'INVALID_CONFIG', detail: expect.stringContaining('SNAPSHOT_RETENTION_DAYS') });
+    const doc = JSON.parse(JSON.parse(published()[0].Message!).default) as Outcome;
+    expect(doc).toMatchObject({
+      status: 'ERROR',
+      code: 'INVALID_CONFIG',
+      detail: expect.stringContaining('SNAPSHOT_RETENTION_DAYS'),
+    });
   });
 
   it('a malformed secret: SECRET_INVALID for every target, no Atlas call, value never published or logged', async () => {
@@ -189,7 +232,10 @@ describe('handler', () => {
     await expect(h.handler(scheduled, lambdaContext)).rejects.toThrow('SECRET_INVALID');
 
     expect(h.atlas.calls).toHaveLength(0);
-    expect(published().map((m) => m.MessageAttributes?.code?.StringValue)).toEqual(['SECRET_INVALID', 'SECRET_INVALID']);
+    expect(published().map((m) => m.MessageAttributes?.code?.StringValue)).toEqual([
+      'SECRET_INVALID',
+      'SECRET_INVALID',
+    ]);
     expect(JSON.stringify(published())).not.toContain(CLIENT_SECRET);
     expect(h.lines.join('\n')).not.toContain(CLIENT_SECRET);
   });
@@ -198,25 +244,36 @@ describe('handler', () => {
     sns.on(PublishCommand).rejects(new Error('SNS is down'));
     const h = harness();
 
-    await expect(h.handler(scheduled, lambdaContext)).rejects.toThrow('2 notification(s) could not be published (SNS is down)');
+    await expect(h.handler(scheduled, lambdaContext)).rejects.toThrow(
+      '2 notification(s) could not be published (SNS is down)',
+    );
   });
 
   it('dry run from the console: SKIPPED DRY_RUN, trigger manual, no snapshot, metric not secured', async () => {
     const h = harness();
 
-    const { results } = await h.handler({ dryRun: true, targets: [{ projectId: P1, clusterName: 'Cluster0' }] }, lambdaContext);
+    const { results } = await h.handler(
+      { dryRun: true, targets: [{ projectId: P1, clusterName: 'Cluster0' }] },
+      lambdaContext,
+    );
 
-    expect(results).toEqual([expect.objectContaining({ status: 'SKIPPED', code: 'DRY_RUN', trigger: 'manual', dryRun: true })]);
+    expect(results).toEqual([
+      expect.objectContaining({ status: 'SKIPPED', code: 'DRY_RUN', trigger: 'manual', dryRun: true }),
+    ]);
     expect(h.atlas.callsOf('takeSnapshot')).toHaveLength(0);
     expect(h.metrics[0]).toMatchObject({ SnapshotSecured: 0 });
   });
 
-  it('gives the Atlas client the secret\'s credentials, the default base URL and a deadline short of the Lambda timeout', async () => {
+  it("gives the Atlas client the secret's credentials, the default base URL and a deadline short of the Lambda timeout", async () => {
     const h = harness();
     await h.handler(scheduled, lambdaContext);
-    const options = h.factoryCalls[0]!;
+    const options = h.factoryCalls[0];
     expect(options.baseUrl).toBe('https://cloud.mongodb.com');
-    expect(options.credentials).toEqual({ kind: 'serviceAccount', clientId: 'mdb_sa_id_1', clientSecret: CLIENT_SECRET });
+    expect(options.credentials).toEqual({
+      kind: 'serviceAccount',
+      clientId: 'mdb_sa_id_1',
+      clientSecret: CLIENT_SECRET,
+    });
     expect(options.deadline.remainingMs()).toBeLessThan(60_000);
     expect(options.deadline.remainingMs()).toBeGreaterThan(50_000);
   });
@@ -227,9 +284,14 @@ describe('handler', () => {
     expect(h.lines.length).toBeGreaterThan(4);
     const entries = h.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(h.lines.join('\n')).not.toContain(CLIENT_SECRET);
-    expect(entries.filter((e) => e.message === 'atlas client created').every((e) => e.authorization === '[REDACTED]')).toBe(true);
+    expect(
+      entries.filter((e) => e.message === 'atlas client created').every((e) => e.authorization === '[REDACTED]'),
+    ).toBe(true);
     expect(entries.find((e) => e.message === 'snapshot requested')).toMatchObject({
-      level: 'INFO', invocationId: 'req-42', projectId: P1, clusterName: 'Cluster0',
+      level: 'INFO',
+      invocationId: 'req-42',
+      projectId: P1,
+      clusterName: 'Cluster0',
     });
   });
 

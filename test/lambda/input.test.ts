@@ -36,7 +36,10 @@ describe('function environment', () => {
     [{ SNS_TOPIC_ARN: 'topic' }, 'SNS_TOPIC_ARN must be an SNS topic ARN, got "topic"'],
     [{ ATLAS_TARGETS: '[{' }, 'ATLAS_TARGETS must be JSON'],
     [{ ATLAS_TARGETS: '[]' }, 'ATLAS_TARGETS must be a non-empty array'],
-    [{ ATLAS_TARGETS: JSON.stringify([{ projectId: 'x', clusterName: 'C' }]) }, 'ATLAS_TARGETS[0].projectId must be 24 lowercase hex'],
+    [
+      { ATLAS_TARGETS: JSON.stringify([{ projectId: 'x', clusterName: 'C' }]) },
+      'ATLAS_TARGETS[0].projectId must be 24 lowercase hex',
+    ],
     [{ SNAPSHOT_RETENTION_DAYS: '0' }, 'SNAPSHOT_RETENTION_DAYS must be an integer >= 1, got "0"'],
     [{ SNAPSHOT_RETENTION_DAYS: '7.5' }, 'SNAPSHOT_RETENTION_DAYS must be an integer >= 1'],
     [{ ATLAS_BASE_URL: 'http://cloud.mongodb.com' }, 'ATLAS_BASE_URL must use https://'],
@@ -57,25 +60,46 @@ describe('invocation event', () => {
   const defaults = (readFunctionConfig(goodEnv) as { config: FunctionConfig }).config;
 
   it('an EventBridge scheduled event runs the defaults as trigger "schedule"', () => {
-    const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, id: 'x', time: '2026-11-28T03:00:00Z' };
+    const event = {
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+      detail: {},
+      id: 'x',
+      time: '2026-11-28T03:00:00Z',
+    };
     expect(parseEvent(event, defaults)).toEqual({
       ok: true,
-      request: { targets: defaults.targets, retentionInDays: 7, description: 'nightly', dryRun: false, trigger: 'schedule' },
+      request: {
+        targets: defaults.targets,
+        retentionInDays: 7,
+        description: 'nightly',
+        dryRun: false,
+        trigger: 'schedule',
+      },
     });
   });
 
   it('a schedule input with its own retention is trigger "schedule" with the override', () => {
     const result = parseEvent({ schedule: 'weekly', retentionInDays: 35 }, defaults);
-    expect(result).toMatchObject({ ok: true, request: { trigger: 'schedule', schedule: 'weekly', retentionInDays: 35 } });
+    expect(result).toMatchObject({
+      ok: true,
+      request: { trigger: 'schedule', schedule: 'weekly', retentionInDays: 35 },
+    });
   });
 
   it.each([[{}], [null], [undefined]])('%j is a manual run with the defaults', (event) => {
-    expect(parseEvent(event, defaults)).toMatchObject({ ok: true, request: { trigger: 'manual', dryRun: false, retentionInDays: 7 } });
+    expect(parseEvent(event, defaults)).toMatchObject({
+      ok: true,
+      request: { trigger: 'manual', dryRun: false, retentionInDays: 7 },
+    });
   });
 
   it('a console event overrides targets, retention, description and dryRun', () => {
     const targets = [{ projectId: P1, clusterName: '*' }];
-    const result = parseEvent({ targets, retentionInDays: 30, description: 'before release 4.2', dryRun: true }, defaults);
+    const result = parseEvent(
+      { targets, retentionInDays: 30, description: 'before release 4.2', dryRun: true },
+      defaults,
+    );
     expect(result).toEqual({
       ok: true,
       request: { targets, retentionInDays: 30, description: 'before release 4.2', dryRun: true, trigger: 'manual' },
@@ -91,7 +115,15 @@ describe('invocation event', () => {
     [{ targets: [] }, 'event.targets must be a non-empty array'],
     [{ targets: [{ projectId: P1, clusterName: '-bad' }] }, 'event.targets[0].clusterName must match'],
     [{ targets: [{ projectId: P1, clusterName: 'A', extra: 1 }] }, 'event.targets[0].extra is not a known field'],
-    [{ targets: [{ projectId: P1, clusterName: 'A' }, { projectId: P1, clusterName: 'A' }] }, 'event.targets[1] repeats'],
+    [
+      {
+        targets: [
+          { projectId: P1, clusterName: 'A' },
+          { projectId: P1, clusterName: 'A' },
+        ],
+      },
+      'event.targets[1] repeats',
+    ],
     [{ schedule: 'a b' }, 'event.schedule must be a schedule name'],
     ['run', 'event must be a JSON object'],
   ])('refuses %j naming the field', (event, message) => {

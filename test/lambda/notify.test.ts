@@ -29,11 +29,17 @@ describe('notification format', () => {
   });
 
   it('subjects are one ASCII line of at most 100 characters, status and cluster first', () => {
-    const long = subjectFor({ ...base, clusterName: `C${'x'.repeat(60)}`, code: 'SNAPSHOT_RETENTION_LESS_THAN_BACKUP_COMPLIANCE_POLICY' });
+    const long = subjectFor({
+      ...base,
+      clusterName: `C${'x'.repeat(60)}`,
+      code: 'SNAPSHOT_RETENTION_LESS_THAN_BACKUP_COMPLIANCE_POLICY',
+    });
     expect(long.length).toBe(100);
     expect(long.startsWith('[ERROR] Atlas snapshot Cxxx')).toBe(true);
     expect(long.endsWith('...')).toBe(true);
-    expect(subjectFor({ ...base, clusterName: undefined, code: 'INVALID_INPUT' })).toBe('[ERROR] Atlas snapshot all targets: INVALID_INPUT');
+    expect(subjectFor({ ...base, clusterName: undefined, code: 'INVALID_INPUT' })).toBe(
+      '[ERROR] Atlas snapshot all targets: INVALID_INPUT',
+    );
     expect(subjectFor({ ...base, clusterName: '*', status: 'SKIPPED', code: 'NO_CLUSTERS' })).toBe(
       '[SKIPPED] Atlas snapshot * (all clusters): NO_CLUSTERS',
     );
@@ -80,8 +86,11 @@ describe('logger', () => {
     });
   });
 
-  it('reduces errors to name, code and message (an axios error\'s config never reaches a line)', () => {
-    const e = Object.assign(new Error('Request failed'), { code: 'ECONNRESET', config: { headers: { Authorization: 'Bearer abc' } } });
+  it("reduces errors to name, code and message (an axios error's config never reaches a line)", () => {
+    const e = Object.assign(new Error('Request failed'), {
+      code: 'ECONNRESET',
+      config: { headers: { Authorization: 'Bearer abc' } },
+    });
     expect(sanitize({ error: e })).toEqual({ error: { name: 'Error', message: 'Request failed', code: 'ECONNRESET' } });
   });
 });

@@ -14,7 +14,10 @@ describe('service account token endpoint', () => {
     sim = await startTestSimulator({ tokenExpiresInSeconds: 120 });
 
     const token = await requestToken(sim);
-    const cluster = await call(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V, authorization: `Bearer ${token.json.access_token}` });
+    const cluster = await call(sim, clusterPath('Cluster0'), {
+      accept: CLUSTERS_V,
+      authorization: `Bearer ${token.json.access_token}`,
+    });
 
     expect(token.status).toBe(200);
     expect(token.headers.get('content-type')).toBe('application/json');
@@ -38,11 +41,18 @@ describe('service account token endpoint', () => {
   it('refuses a missing Basic header, a wrong grant type and a non-form body', async () => {
     sim = await startTestSimulator();
     const basic = `Basic ${Buffer.from(`${DEMO_SERVICE_ACCOUNT.clientId}:${DEMO_SERVICE_ACCOUNT.clientSecret}`).toString('base64')}`;
-    const post = (headers: Record<string, string>, body: string) => fetch(`${sim.url}/api/oauth/token`, { method: 'POST', headers, body });
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${sim.url}/api/oauth/token`, { method: 'POST', headers, body });
 
     const noAuth = await post({ 'Content-Type': 'application/x-www-form-urlencoded' }, 'grant_type=client_credentials');
-    const wrongGrant = await post({ Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' }, 'grant_type=password');
-    const json = await post({ Authorization: basic, 'Content-Type': 'application/json' }, '{"grant_type":"client_credentials"}');
+    const wrongGrant = await post(
+      { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+      'grant_type=password',
+    );
+    const json = await post(
+      { Authorization: basic, 'Content-Type': 'application/json' },
+      '{"grant_type":"client_credentials"}',
+    );
 
     expect(noAuth.status).toBe(401);
     expect(await wrongGrant.json()).toMatchObject({ error: 'unsupported_grant_type' });
@@ -65,7 +75,10 @@ describe('service account token endpoint', () => {
       body: `token=${encodeURIComponent(first)}&token_type_hint=access_token`,
     });
     const afterRevoke = await requestToken(sim);
-    const revokedUse = await call(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V, authorization: `Bearer ${first}` });
+    const revokedUse = await call(sim, clusterPath('Cluster0'), {
+      accept: CLUSTERS_V,
+      authorization: `Bearer ${first}`,
+    });
 
     expect(third.status).toBe(403);
     expect(third.json.error).toBe('access_denied');
@@ -148,12 +161,25 @@ describe('HTTP Digest API keys', () => {
   it('refuses a wrong private key and an unknown public key with 401 UNEXPECTED_ERROR', async () => {
     sim = await startTestSimulator();
 
-    const wrongKey = await digestCall(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V }, { publicKey: DEMO_API_KEY.publicKey, privateKey: 'wrong' });
-    const unknown = await digestCall(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V }, { publicKey: 'nobody', privateKey: DEMO_API_KEY.privateKey });
+    const wrongKey = await digestCall(
+      sim,
+      clusterPath('Cluster0'),
+      { accept: CLUSTERS_V },
+      { publicKey: DEMO_API_KEY.publicKey, privateKey: 'wrong' },
+    );
+    const unknown = await digestCall(
+      sim,
+      clusterPath('Cluster0'),
+      { accept: CLUSTERS_V },
+      { publicKey: 'nobody', privateKey: DEMO_API_KEY.privateKey },
+    );
 
     for (const answer of [wrongKey, unknown]) {
       expect(answer.status).toBe(401);
-      expect(answer.json).toMatchObject({ errorCode: 'UNEXPECTED_ERROR', detail: 'You are not authorized for this resource.' });
+      expect(answer.json).toMatchObject({
+        errorCode: 'UNEXPECTED_ERROR',
+        detail: 'You are not authorized for this resource.',
+      });
     }
   });
 
@@ -162,7 +188,14 @@ describe('HTTP Digest API keys', () => {
     const path = clusterPath('Cluster0');
     const challenge = (await call(sim, path, { accept: CLUSTERS_V })).headers.get('www-authenticate') as string;
     const header = (nc: number) =>
-      buildDigestAuthorization({ username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey, method: 'GET', uri: path, challenge, nc });
+      buildDigestAuthorization({
+        username: DEMO_API_KEY.publicKey,
+        password: DEMO_API_KEY.privateKey,
+        method: 'GET',
+        uri: path,
+        challenge,
+        nc,
+      });
 
     const first = await call(sim, path, { accept: CLUSTERS_V, authorization: header(1) });
     const second = await call(sim, path, { accept: CLUSTERS_V, authorization: header(2) });
@@ -177,14 +210,26 @@ describe('HTTP Digest API keys', () => {
     const challenge = (await call(sim, path, { accept: CLUSTERS_V })).headers.get('www-authenticate') as string;
     sim.manual.advance(31_000);
     const sign = (header: string, nc: number) =>
-      buildDigestAuthorization({ username: DEMO_API_KEY.publicKey, password: DEMO_API_KEY.privateKey, method: 'GET', uri: path, challenge: header, nc });
+      buildDigestAuthorization({
+        username: DEMO_API_KEY.publicKey,
+        password: DEMO_API_KEY.privateKey,
+        method: 'GET',
+        uri: path,
+        challenge: header,
+        nc,
+      });
 
     const stale = await call(sim, path, { accept: CLUSTERS_V, authorization: sign(challenge, 1) });
     const renewed = stale.headers.get('www-authenticate') as string;
     const retried = await call(sim, path, { accept: CLUSTERS_V, authorization: sign(renewed, 1) });
 
     expect(stale.status).toBe(401);
-    expect(parseDigestHeader(renewed)).toMatchObject({ stale: 'true', realm: 'MMS Public API', qop: 'auth', algorithm: 'MD5' });
+    expect(parseDigestHeader(renewed)).toMatchObject({
+      stale: 'true',
+      realm: 'MMS Public API',
+      qop: 'auth',
+      algorithm: 'MD5',
+    });
     expect(retried.status).toBe(200);
   });
 
@@ -213,7 +258,10 @@ describe('IP access list', () => {
     sim.setAccessList(DEMO_API_KEY.publicKey, ['203.0.113.10']);
 
     const token = await requestToken(sim);
-    const bearer = await call(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V, authorization: `Bearer ${token.json.access_token}` });
+    const bearer = await call(sim, clusterPath('Cluster0'), {
+      accept: CLUSTERS_V,
+      authorization: `Bearer ${token.json.access_token}`,
+    });
     const digest = await digestCall(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V });
 
     expect(token.status).toBe(200);
@@ -228,7 +276,10 @@ describe('IP access list', () => {
     sim = await startTestSimulator();
     sim.setAccessList(DEMO_SERVICE_ACCOUNT.clientId, ['10.0.0.0/8', '127.0.0.0/8']);
 
-    const answer = await call(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V, authorization: `Bearer ${await bearerToken(sim)}` });
+    const answer = await call(sim, clusterPath('Cluster0'), {
+      accept: CLUSTERS_V,
+      authorization: `Bearer ${await bearerToken(sim)}`,
+    });
 
     expect(answer.status).toBe(200);
   });

@@ -58,14 +58,17 @@ describe('versioned Accept', () => {
     expect(answer.status).toBe(406);
   });
 
-  it.each(['2024-08-05', '2023-02-01', '2023-01-01'])('serves clusters in version %s with its media type', async (date) => {
-    sim = await startTestSimulator();
+  it.each(['2024-08-05', '2023-02-01', '2023-01-01'])(
+    'serves clusters in version %s with its media type',
+    async (date) => {
+      sim = await startTestSimulator();
 
-    const answer = await bearerCall(sim, clusterPath('Cluster0'), { accept: `application/vnd.atlas.${date}+json` });
+      const answer = await bearerCall(sim, clusterPath('Cluster0'), { accept: `application/vnd.atlas.${date}+json` });
 
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toBe(`application/vnd.atlas.${date}+json;charset=utf-8`);
-  });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe(`application/vnd.atlas.${date}+json;charset=utf-8`);
+    },
+  );
 
   it('answers 410 VERSION_GONE for a cluster version past its sunset', async () => {
     sim = await startTestSimulator({ clock: new ManualClock('2027-07-02T00:00:00Z') });
@@ -95,8 +98,18 @@ describe('clusters', () => {
     const sharded = await bearerCall(sim, clusterPath('Sharded'), { accept: CLUSTERS_V });
     const geo = await bearerCall(sim, clusterPath('Geo'), { accept: CLUSTERS_V });
 
-    expect(replicaSet.json).toMatchObject({ name: 'Cluster0', clusterType: 'REPLICASET', backupEnabled: true, paused: false, stateName: 'IDLE', groupId: PROJECT });
-    expect(replicaSet.json.replicationSpecs[0].regionConfigs[0]).toMatchObject({ providerName: 'AWS', electableSpecs: { instanceSize: 'M10', nodeCount: 3 } });
+    expect(replicaSet.json).toMatchObject({
+      name: 'Cluster0',
+      clusterType: 'REPLICASET',
+      backupEnabled: true,
+      paused: false,
+      stateName: 'IDLE',
+      groupId: PROJECT,
+    });
+    expect(replicaSet.json.replicationSpecs[0].regionConfigs[0]).toMatchObject({
+      providerName: 'AWS',
+      electableSpecs: { instanceSize: 'M10', nodeCount: 3 },
+    });
     expect(sharded.json.clusterType).toBe('SHARDED');
     expect(sharded.json.replicationSpecs).toHaveLength(3);
     expect(geo.json.clusterType).toBe('GEOSHARDED');
@@ -119,7 +132,11 @@ describe('clusters', () => {
     const noBackup = await bearerCall(sim, clusterPath('NoBackup'), { accept: CLUSTERS_V });
 
     expect(shared.json.backupEnabled).toBe(false);
-    expect(shared.json.replicationSpecs[0].regionConfigs[0]).toMatchObject({ providerName: 'TENANT', backingProviderName: 'AWS', electableSpecs: { instanceSize: 'M0' } });
+    expect(shared.json.replicationSpecs[0].regionConfigs[0]).toMatchObject({
+      providerName: 'TENANT',
+      backingProviderName: 'AWS',
+      electableSpecs: { instanceSize: 'M0' },
+    });
     expect(paused.json.paused).toBe(true);
     expect(noBackup.json).toMatchObject({ backupEnabled: false, clusterType: 'REPLICASET' });
   });
@@ -151,7 +168,9 @@ describe('clusters', () => {
     sim = await simWithEveryKind();
 
     const first = await bearerCall(sim, `${clusterPath()}?itemsPerPage=3`, { accept: CLUSTERS_V });
-    const last = await bearerCall(sim, `${clusterPath()}?itemsPerPage=3&pageNum=3&includeCount=false`, { accept: CLUSTERS_V });
+    const last = await bearerCall(sim, `${clusterPath()}?itemsPerPage=3&pageNum=3&includeCount=false`, {
+      accept: CLUSTERS_V,
+    });
 
     expect(first.json.results).toHaveLength(3);
     expect(linkOf(first.json, 'next')).toContain('pageNum=2');
@@ -175,7 +194,10 @@ describe('clusters', () => {
     const group = await bearerCall(sim, clusterPath('Cluster0', 'aaaaaaaaaaaaaaaaaaaaaaaa'), { accept: CLUSTERS_V });
     const cluster = await bearerCall(sim, clusterPath('Nope'), { accept: CLUSTERS_V });
     const badId = await bearerCall(sim, clusterPath('Cluster0', 'not-an-id'), { accept: CLUSTERS_V });
-    const badIdTake = await bearerCall(sim, snapshotsPath('Cluster0', 'NOT-HEX-000000000000000'), { method: 'POST', body: { retentionInDays: 1 } });
+    const badIdTake = await bearerCall(sim, snapshotsPath('Cluster0', 'NOT-HEX-000000000000000'), {
+      method: 'POST',
+      body: { retentionInDays: 1 },
+    });
 
     expect(group.status).toBe(404);
     expect(group.json).toMatchObject({ errorCode: 'GROUP_NOT_FOUND', parameters: ['aaaaaaaaaaaaaaaaaaaaaaaa'] });

@@ -1,7 +1,19 @@
 /** Scripted faults, rate limiting, latency and the request log. */
 import { request } from 'node:http';
 import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT, type RequestLogEntry } from '../../local/atlas-sim';
-import { CLUSTERS_V, PROJECT, SNAPSHOTS_V, bearerCall, bearerToken, call, clusterPath, digestCall, requestToken, snapshotsPath, startTestSimulator } from './helpers';
+import {
+  CLUSTERS_V,
+  PROJECT,
+  SNAPSHOTS_V,
+  bearerCall,
+  bearerToken,
+  call,
+  clusterPath,
+  digestCall,
+  requestToken,
+  snapshotsPath,
+  startTestSimulator,
+} from './helpers';
 
 type Sim = Awaited<ReturnType<typeof startTestSimulator>>;
 let sim: Sim;
@@ -26,7 +38,18 @@ function rawGet(url: string, token: string): { done: Promise<{ status?: number; 
 
 describe('scripted faults', () => {
   it('answers a scripted 5xx the given number of times, then normally', async () => {
-    sim = await startTestSimulator({ faults: [{ kind: 'error', method: 'GET', path: '/api/atlas/v2/groups/*/clusters/*', status: 503, times: 2, retryAfterSeconds: 1 }] });
+    sim = await startTestSimulator({
+      faults: [
+        {
+          kind: 'error',
+          method: 'GET',
+          path: '/api/atlas/v2/groups/*/clusters/*',
+          status: 503,
+          times: 2,
+          retryAfterSeconds: 1,
+        },
+      ],
+    });
 
     const answers = [];
     for (let i = 0; i < 3; i += 1) answers.push(await bearerCall(sim, clusterPath('Cluster0'), { accept: CLUSTERS_V }));
@@ -41,7 +64,11 @@ describe('scripted faults', () => {
     sim = await startTestSimulator();
     const fault = sim.addFault({ kind: 'error', endpoint: 'token', skip: 1, times: 1 });
 
-    const statuses = [(await requestToken(sim)).status, (await requestToken(sim)).status, (await requestToken(sim)).status];
+    const statuses = [
+      (await requestToken(sim)).status,
+      (await requestToken(sim)).status,
+      (await requestToken(sim)).status,
+    ];
 
     expect(statuses).toEqual([200, 500, 200]);
     expect(fault.applied).toBe(1);
@@ -87,8 +114,14 @@ describe('scripted faults', () => {
   it('commit-then-503: the snapshot exists although the answer is 503', async () => {
     sim = await startTestSimulator({ faults: [{ kind: 'commit-then-503', endpoint: 'takeSnapshot' }] });
 
-    const answer = await bearerCall(sim, snapshotsPath('Cluster0'), { method: 'POST', body: { description: 'd', retentionInDays: 2 } });
-    const retry = await bearerCall(sim, snapshotsPath('Cluster0'), { method: 'POST', body: { description: 'd', retentionInDays: 2 } });
+    const answer = await bearerCall(sim, snapshotsPath('Cluster0'), {
+      method: 'POST',
+      body: { description: 'd', retentionInDays: 2 },
+    });
+    const retry = await bearerCall(sim, snapshotsPath('Cluster0'), {
+      method: 'POST',
+      body: { description: 'd', retentionInDays: 2 },
+    });
 
     expect(answer.status).toBe(503);
     expect(sim.pendingOnDemand(PROJECT, 'Cluster0')).toHaveLength(1);
@@ -123,7 +156,11 @@ describe('rate limit', () => {
     expect(first.headers.get('ratelimit-limit')).toBe('2');
     expect(first.headers.get('ratelimit-remaining')).toBe('1');
     expect(limited.status).toBe(429);
-    expect(limited.json).toMatchObject({ error: 429, errorCode: 'RATE_LIMITED_TOKEN_BUCKET', reason: 'Too Many Requests' });
+    expect(limited.json).toMatchObject({
+      error: 429,
+      errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
+      reason: 'Too Many Requests',
+    });
     expect(limited.headers.get('retry-after')).toBe('4');
     expect(refilled.status).toBe(200);
   });
@@ -132,7 +169,10 @@ describe('rate limit', () => {
     const other = 'bbbbbbbbbbbbbbbbbbbbbbbb';
     const seed = {
       serviceAccounts: [{ ...DEMO_SERVICE_ACCOUNT }],
-      projects: [{ id: PROJECT, clusters: [{ name: 'Cluster0' }] }, { id: other, clusters: [{ name: 'Cluster0' }] }],
+      projects: [
+        { id: PROJECT, clusters: [{ name: 'Cluster0' }] },
+        { id: other, clusters: [{ name: 'Cluster0' }] },
+      ],
     };
     sim = await startTestSimulator({ seed, rateLimit: { capacity: 1, refillPerSecond: 1 } });
     const perProject = [

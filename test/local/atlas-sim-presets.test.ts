@@ -15,7 +15,9 @@ async function startPreset(name: PresetName): Promise<Sim> {
 }
 
 describe('presets', () => {
-  const existing = PRESET_NAMES.filter((name) => !name.startsWith('missing-') && name !== 'mixed' && name !== 'access-list');
+  const existing = PRESET_NAMES.filter(
+    (name) => !name.startsWith('missing-') && name !== 'mixed' && name !== 'access-list',
+  );
 
   it.each(existing)('%s: every target cluster exists and both credentials work', async (name) => {
     sim = await startPreset(name);
@@ -34,8 +36,16 @@ describe('presets', () => {
     const project = atlasPreset('missing-project').targets[0];
     sim = await startPreset('missing-cluster');
 
-    const clusterAnswer = await bearerCall(sim, `/api/atlas/v2/groups/${cluster?.projectId}/clusters/${cluster?.clusterName}`, { accept: CLUSTERS_V });
-    const projectAnswer = await bearerCall(sim, `/api/atlas/v2/groups/${project?.projectId}/clusters/${project?.clusterName}`, { accept: CLUSTERS_V });
+    const clusterAnswer = await bearerCall(
+      sim,
+      `/api/atlas/v2/groups/${cluster?.projectId}/clusters/${cluster?.clusterName}`,
+      { accept: CLUSTERS_V },
+    );
+    const projectAnswer = await bearerCall(
+      sim,
+      `/api/atlas/v2/groups/${project?.projectId}/clusters/${project?.clusterName}`,
+      { accept: CLUSTERS_V },
+    );
 
     expect(clusterAnswer.json.errorCode).toBe('CLUSTER_NOT_FOUND');
     expect(projectAnswer.json.errorCode).toBe('GROUP_NOT_FOUND');
@@ -55,7 +65,9 @@ describe('presets', () => {
   it('mixed targets every cluster of the project with "*"', async () => {
     sim = await startPreset('mixed');
 
-    const list = await bearerCall(sim, '/api/atlas/v2/groups/65a1b2c3d4e5f60718293a4b/clusters', { accept: CLUSTERS_V });
+    const list = await bearerCall(sim, '/api/atlas/v2/groups/65a1b2c3d4e5f60718293a4b/clusters', {
+      accept: CLUSTERS_V,
+    });
 
     expect(atlasPreset('mixed').targets).toEqual([{ projectId: '65a1b2c3d4e5f60718293a4b', clusterName: '*' }]);
     expect(list.json.totalCount).toBe(6);

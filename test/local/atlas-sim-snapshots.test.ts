@@ -14,7 +14,10 @@ const credentials = { serviceAccounts: [{ ...DEMO_SERVICE_ACCOUNT }], apiKeys: [
 async function simWith(clusters: Parameters<Sim['addCluster']>[1][], compliance?: number): Promise<Sim> {
   return startTestSimulator({
     snapshotTiming: { queuedMs: 10_000, inProgressMs: 60_000 },
-    seed: { ...credentials, projects: [{ id: PROJECT, clusters, compliance: compliance ? { minRetentionDays: compliance } : undefined }] },
+    seed: {
+      ...credentials,
+      projects: [{ id: PROJECT, clusters, compliance: compliance ? { minRetentionDays: compliance } : undefined }],
+    },
   });
 }
 
@@ -44,15 +47,29 @@ describe('replica-set snapshot list', () => {
   });
 
   it('shows each field Atlas documents, createdAt absent while queued', async () => {
-    sim = await simWith([{ name: 'Cluster0', snapshots: [{ snapshotType: 'onDemand', status: 'queued', description: 'q' }, { snapshotType: 'fallback' }] }]);
+    sim = await simWith([
+      {
+        name: 'Cluster0',
+        snapshots: [{ snapshotType: 'onDemand', status: 'queued', description: 'q' }, { snapshotType: 'fallback' }],
+      },
+    ]);
 
     const answer = await bearerCall(sim, snapshotsPath('Cluster0'));
 
     const queued = answer.json.results.find((s: { status: string }) => s.status === 'queued');
     const completed = answer.json.results.find((s: { status: string }) => s.status === 'completed');
-    expect(queued).toMatchObject({ snapshotType: 'onDemand', type: 'replicaSet', frequencyType: 'ondemand', description: 'q' });
+    expect(queued).toMatchObject({
+      snapshotType: 'onDemand',
+      type: 'replicaSet',
+      frequencyType: 'ondemand',
+      description: 'q',
+    });
     expect(queued).not.toHaveProperty('createdAt');
-    expect(completed).toMatchObject({ snapshotType: 'fallback', createdAt: expect.any(String), storageSizeBytes: expect.any(Number) });
+    expect(completed).toMatchObject({
+      snapshotType: 'fallback',
+      createdAt: expect.any(String),
+      storageSizeBytes: expect.any(Number),
+    });
     expect(completed.id).toMatch(/^[a-f0-9]{24}$/);
   });
 
@@ -116,7 +133,10 @@ describe('take on-demand snapshot', () => {
   it('works with Digest as well', async () => {
     sim = await simWith([{ name: 'Cluster0' }]);
 
-    const answer = await digestCall(sim, snapshotsPath('Cluster0'), { method: 'POST', body: { description: 'd', retentionInDays: 1 } });
+    const answer = await digestCall(sim, snapshotsPath('Cluster0'), {
+      method: 'POST',
+      body: { description: 'd', retentionInDays: 1 },
+    });
 
     expect(answer.status).toBe(200);
   });
@@ -201,7 +221,10 @@ describe('take on-demand snapshot', () => {
   });
 
   it('answers 400 BACKUP_JOB_NOT_FOUND for backup disabled and shared tier', async () => {
-    sim = await simWith([{ name: 'NoBackup', backupEnabled: false }, { name: 'Shared', kind: 'shared' }]);
+    sim = await simWith([
+      { name: 'NoBackup', backupEnabled: false },
+      { name: 'Shared', kind: 'shared' },
+    ]);
 
     const noBackup = await take(sim, 'NoBackup', { retentionInDays: 1 });
     const shared = await take(sim, 'Shared', { retentionInDays: 1 });

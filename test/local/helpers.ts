@@ -42,7 +42,9 @@ async function reply(response: Response): Promise<Reply> {
 }
 
 /** Starts a simulator on a ManualClock with the demo credentials and one project. */
-export async function startTestSimulator(options: AtlasSimulatorOptions = {}): Promise<AtlasSimulator & { manual: ManualClock }> {
+export async function startTestSimulator(
+  options: AtlasSimulatorOptions = {},
+): Promise<AtlasSimulator & { manual: ManualClock }> {
   const manual = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   const sim = await startAtlasSimulator({
     seed: {
@@ -111,7 +113,12 @@ export interface DigestKey {
 }
 
 /** Challenge round trip then the authenticated request, as a Digest client does. */
-export async function digestCall(sim: AtlasSimulator, path: string, options: CallOptions = {}, key: DigestKey = DEMO_API_KEY): Promise<Reply> {
+export async function digestCall(
+  sim: AtlasSimulator,
+  path: string,
+  options: CallOptions = {},
+  key: DigestKey = DEMO_API_KEY,
+): Promise<Reply> {
   const challenge = await call(sim, path, { ...options, authorization: undefined });
   const header = challenge.headers.get('www-authenticate');
   if (challenge.status !== 401 || !header) throw new Error(`expected a Digest challenge, got ${challenge.status}`);

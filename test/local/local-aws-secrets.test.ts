@@ -26,7 +26,8 @@ afterEach(async () => {
 /** A client configured only by environment variables, as the function's will be. */
 function clientFromEnv(env: Record<string, string>): SecretsManagerClient {
   for (const name of Object.keys(process.env)) {
-    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[name];
+    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
+      delete process.env[name];
   }
   Object.assign(process.env, env);
   return new SecretsManagerClient({ maxAttempts: 1 });
@@ -49,7 +50,12 @@ describe('local Secrets Manager', () => {
     });
     expect(answer.CreatedDate).toBeInstanceOf(Date);
     expect(aws.secretsManager.reads(SECRET)).toBe(1);
-    expect(aws.requests.at(-1)).toMatchObject({ service: 'secretsmanager', operation: 'GetSecretValue', region: 'us-east-1', status: 200 });
+    expect(aws.requests.at(-1)).toMatchObject({
+      service: 'secretsmanager',
+      operation: 'GetSecretValue',
+      region: 'us-east-1',
+      status: 200,
+    });
   });
 
   it('is reached through the generic AWS_ENDPOINT_URL as well', async () => {
@@ -63,7 +69,11 @@ describe('local Secrets Manager', () => {
   });
 
   it('finds the secret by full ARN and by partial ARN', async () => {
-    const client = new SecretsManagerClient({ endpoint: aws.endpoint, region: aws.region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const client = new SecretsManagerClient({
+      endpoint: aws.endpoint,
+      region: aws.region,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const arn = aws.secretsManager.arnOf(SECRET);
 
     const full = await read(client, arn);
@@ -79,7 +89,10 @@ describe('local Secrets Manager', () => {
     const attempt = read(client, 'no/such/secret');
 
     await expect(attempt).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(attempt).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it('simulates AccessDenied, a KMS decryption failure and a server error', async () => {
@@ -87,7 +100,10 @@ describe('local Secrets Manager', () => {
 
     aws.secretsManager.setFailure(SECRET, 'AccessDeniedException');
     // Not in the Secrets Manager model: the SDK raises a generic service exception with that name.
-    await expect(read(client, SECRET)).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    await expect(read(client, SECRET)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
     aws.secretsManager.setFailure(SECRET, 'DecryptionFailure');
     await expect(read(client, SECRET)).rejects.toBeInstanceOf(DecryptionFailure);
     aws.secretsManager.failAll('InternalServiceError');
@@ -97,7 +113,12 @@ describe('local Secrets Manager', () => {
 
     expect((await read(client, SECRET)).SecretString).toBe(VALUE);
     expect(aws.secretsManager.reads()).toBe(1);
-    expect(aws.secretsManager.requests.map((r) => r.errorType)).toEqual(['AccessDeniedException', 'DecryptionFailure', 'InternalServiceError', undefined]);
+    expect(aws.secretsManager.requests.map((r) => r.errorType)).toEqual([
+      'AccessDeniedException',
+      'DecryptionFailure',
+      'InternalServiceError',
+      undefined,
+    ]);
   });
 
   it('serves a binary-only secret without SecretString', async () => {

@@ -27,20 +27,29 @@ afterEach(async () => {
 
 function clientFromEnv(env: Record<string, string>, maxAttempts = 1): SNSClient {
   for (const name of Object.keys(process.env)) {
-    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[name];
+    if (name.startsWith('AWS_') && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
+      delete process.env[name];
   }
   Object.assign(process.env, env);
   return new SNSClient({ maxAttempts });
 }
 
-const outcome = { status: 'SUCCESS', code: 'SNAPSHOT_REQUESTED', projectId: '65a1b2c3d4e5f60718293a4b', clusterName: 'Cluster0' };
+const outcome = {
+  status: 'SUCCESS',
+  code: 'SNAPSHOT_REQUESTED',
+  projectId: '65a1b2c3d4e5f60718293a4b',
+  clusterName: 'Cluster0',
+};
 
 function notification(overrides: Partial<PublishCommandInput> = {}): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: 'SUCCESS: snapshot requested for Cluster0',
     MessageStructure: 'json',
-    Message: JSON.stringify({ default: JSON.stringify(outcome), email: 'A snapshot was requested for Cluster0.\nNothing to do.' }),
+    Message: JSON.stringify({
+      default: JSON.stringify(outcome),
+      email: 'A snapshot was requested for Cluster0.\nNothing to do.',
+    }),
     MessageAttributes: {
       status: { DataType: 'String', StringValue: 'SUCCESS' },
       code: { DataType: 'String', StringValue: 'SNAPSHOT_REQUESTED' },
@@ -79,7 +88,16 @@ describe('local SNS', () => {
     const { AWS_ENDPOINT_URL_SECRETS_MANAGER: _sm, AWS_ENDPOINT_URL_SNS: _sns, ...rest } = aws.env;
     const client = clientFromEnv({ ...rest, AWS_ENDPOINT_URL: aws.endpoint });
 
-    await client.send(new PublishCommand(notification({ MessageStructure: undefined, Message: 'plain text', Subject: undefined, MessageAttributes: undefined })));
+    await client.send(
+      new PublishCommand(
+        notification({
+          MessageStructure: undefined,
+          Message: 'plain text',
+          Subject: undefined,
+          MessageAttributes: undefined,
+        }),
+      ),
+    );
 
     expect(aws.sns.published[0]).toMatchObject({ message: 'plain text', messageAttributes: {} });
     expect(aws.sns.published[0]?.subject).toBeUndefined();
@@ -100,7 +118,10 @@ describe('local SNS', () => {
     aws.sns.failNext(2);
 
     await expect(client.send(new PublishCommand(notification()))).rejects.toBeInstanceOf(InternalErrorException);
-    await expect(client.send(new PublishCommand(notification()))).rejects.toMatchObject({ name: 'InternalErrorException', $metadata: { httpStatusCode: 500 } });
+    await expect(client.send(new PublishCommand(notification()))).rejects.toMatchObject({
+      name: 'InternalErrorException',
+      $metadata: { httpStatusCode: 500 },
+    });
     await client.send(new PublishCommand(notification()));
 
     expect(aws.sns.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
@@ -126,7 +147,10 @@ describe('local SNS', () => {
     await expect(client.send(new PublishCommand(notification()))).rejects.toBeInstanceOf(AuthorizationErrorException);
     aws.sns.denyPublish(topicArn, false);
     aws.sns.failNext(1, SNS_FAILURES.throttled);
-    await expect(client.send(new PublishCommand(notification()))).rejects.toMatchObject({ name: 'ThrottledException', $metadata: { httpStatusCode: 429 } });
+    await expect(client.send(new PublishCommand(notification()))).rejects.toMatchObject({
+      name: 'ThrottledException',
+      $metadata: { httpStatusCode: 429 },
+    });
 
     expect(aws.sns.published).toHaveLength(0);
   });
@@ -136,7 +160,11 @@ describe('local SNS', () => {
     ['a subject of 100 characters', { Subject: 'x'.repeat(100) }, InvalidParameterException],
     ['a JSON structure without default', { Message: JSON.stringify({ email: 'hi' }) }, InvalidParameterException],
     ['a JSON structure that is not JSON', { Message: 'not json' }, InvalidParameterException],
-    ['an empty attribute value', { MessageAttributes: { status: { DataType: 'String', StringValue: '' } } }, InvalidParameterValueException],
+    [
+      'an empty attribute value',
+      { MessageAttributes: { status: { DataType: 'String', StringValue: '' } } },
+      InvalidParameterValueException,
+    ],
   ])('refuses %s as SNS does', async (_label, overrides, errorClass) => {
     const client = clientFromEnv(aws.env);
 

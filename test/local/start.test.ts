@@ -25,7 +25,14 @@ import {
   stripAnsi,
   useColor,
 } from '../../local/report';
-import { HELP, OPTION_NAMES, UsageError, parseStartArgs, scenarioList, type RealOptions } from '../../local/start-options';
+import {
+  HELP,
+  OPTION_NAMES,
+  UsageError,
+  parseStartArgs,
+  scenarioList,
+  type RealOptions,
+} from '../../local/start-options';
 import { main, type Io } from '../../local/start';
 import type { Outcome } from '../../lambda/snapshot/types';
 
@@ -69,7 +76,13 @@ const outcome = (extra: Partial<Outcome>): Outcome => ({
 });
 
 const logLine = (fields: Record<string, unknown>) =>
-  JSON.stringify({ level: 'INFO', timestamp: '2026-01-01T00:00:00.000Z', service: 'atlas-snapshot-scheduler', invocationId: 'req-1', ...fields });
+  JSON.stringify({
+    level: 'INFO',
+    timestamp: '2026-01-01T00:00:00.000Z',
+    service: 'atlas-snapshot-scheduler',
+    invocationId: 'req-1',
+    ...fields,
+  });
 
 describe('formatting a request-log entry', () => {
   it('shows status, method, endpoint, auth kind and a short path', () => {
@@ -90,9 +103,20 @@ describe('formatting a request-log entry', () => {
         }),
       ),
     );
-    const paged = formatAtlasCall(callFromLogEntry(entry({ endpoint: 'listSnapshots', path: `${GROUP}/clusters/C/backup/snapshots`, query: { itemsPerPage: '500', pageNum: '2' }, status: 200 })));
+    const paged = formatAtlasCall(
+      callFromLogEntry(
+        entry({
+          endpoint: 'listSnapshots',
+          path: `${GROUP}/clusters/C/backup/snapshots`,
+          query: { itemsPerPage: '500', pageNum: '2' },
+          status: 200,
+        }),
+      ),
+    );
 
-    expect(line).toMatch(/429 {2}POST {3}takeSnapshot .*\/clusters\/Cluster0\/backup\/snapshots {2}RATE_LIMITED_TOKEN_BUCKET$/);
+    expect(line).toMatch(
+      /429 {2}POST {3}takeSnapshot .*\/clusters\/Cluster0\/backup\/snapshots {2}RATE_LIMITED_TOKEN_BUCKET$/,
+    );
     expect(paged).toContain('/groups/65a1...3a4b/clusters/C/backup/snapshots (page 2)');
   });
 
@@ -110,7 +134,11 @@ describe('formatting a request-log entry', () => {
   });
 
   it('never carries credentials: the entry has none, and the token endpoint shows only its path', () => {
-    const line = formatAtlasCall(callFromLogEntry(entry({ method: 'POST', path: '/api/oauth/token', endpoint: 'token', auth: 'basic', status: 200 })));
+    const line = formatAtlasCall(
+      callFromLogEntry(
+        entry({ method: 'POST', path: '/api/oauth/token', endpoint: 'token', auth: 'basic', status: 200 }),
+      ),
+    );
 
     expect(line).toBe('  atlas     200  POST   token                 basic   /api/oauth/token');
   });
@@ -118,18 +146,46 @@ describe('formatting a request-log entry', () => {
   it('shortPath keeps unknown project ids distinguishable and leaves other paths alone', () => {
     expect(shortPath('/api/atlas/v2/groups/65a1b2c3d4e5f60718293aff/clusters')).toBe('/groups/65a1...3aff/clusters');
     expect(shortPath('/api/oauth/token')).toBe('/api/oauth/token');
-    expect(shortPath(`${GROUP}/clusters/C0/backup/snapshots?itemsPerPage=500&pageNum=3`)).toBe('/groups/65a1...3a4b/clusters/C0/backup/snapshots (page 3)');
+    expect(shortPath(`${GROUP}/clusters/C0/backup/snapshots?itemsPerPage=500&pageNum=3`)).toBe(
+      '/groups/65a1...3a4b/clusters/C0/backup/snapshots (page 3)',
+    );
   });
 });
 
 describe('formatting the function log lines', () => {
   it('prints the decisions tersely, with the cluster they are about', () => {
     const lines = [
-      logLine({ message: 'snapshot requested', clusterName: 'Cluster0', snapshotId: 'snap1', snapshotStatus: 'queued' }),
-      logLine({ message: 'on-demand snapshot still pending: skipping', clusterName: 'Busy', snapshotId: 'snap2', snapshotStatus: 'inProgress' }),
-      logLine({ message: 'outcome', level: 'ERROR', clusterName: 'Gone', outcome: outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND' }) }),
-      logLine({ message: 'retrying Atlas request', clusterName: 'Cluster0', request: `GET ${GROUP}/clusters/Cluster0`, delayMs: 2000, reason: 'HTTP 429 RATE_LIMITED_TOKEN_BUCKET' }),
-      logLine({ message: 'cannot use the Atlas credentials secret', level: 'ERROR', code: 'SECRET_INVALID', error: { name: 'CodedError', message: 'keys found: publicKey' } }),
+      logLine({
+        message: 'snapshot requested',
+        clusterName: 'Cluster0',
+        snapshotId: 'snap1',
+        snapshotStatus: 'queued',
+      }),
+      logLine({
+        message: 'on-demand snapshot still pending: skipping',
+        clusterName: 'Busy',
+        snapshotId: 'snap2',
+        snapshotStatus: 'inProgress',
+      }),
+      logLine({
+        message: 'outcome',
+        level: 'ERROR',
+        clusterName: 'Gone',
+        outcome: outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND' }),
+      }),
+      logLine({
+        message: 'retrying Atlas request',
+        clusterName: 'Cluster0',
+        request: `GET ${GROUP}/clusters/Cluster0`,
+        delayMs: 2000,
+        reason: 'HTTP 429 RATE_LIMITED_TOKEN_BUCKET',
+      }),
+      logLine({
+        message: 'cannot use the Atlas credentials secret',
+        level: 'ERROR',
+        code: 'SECRET_INVALID',
+        error: { name: 'CodedError', message: 'keys found: publicKey' },
+      }),
     ].flatMap((line) => formatLogLine(line));
 
     expect(lines).toEqual([
@@ -142,7 +198,14 @@ describe('formatting the function log lines', () => {
   });
 
   it('summarizes the run line and drops start/finish markers, EMF records and debug lines', () => {
-    const run = logLine({ message: 'run', trigger: 'manual', dryRun: true, targets: 2, retentionInDays: 7, authentication: 'apiKey' });
+    const run = logLine({
+      message: 'run',
+      trigger: 'manual',
+      dryRun: true,
+      targets: 2,
+      retentionInDays: 7,
+      authentication: 'apiKey',
+    });
     const dropped = [
       logLine({ message: 'invocation started', event: {} }),
       logLine({ message: 'invocation finished', targets: 1 }),
@@ -151,18 +214,31 @@ describe('formatting the function log lines', () => {
       logLine({ level: 'DEBUG', message: 'Atlas request', method: 'GET', path: '/x', status: 200 }),
     ];
 
-    expect(formatLogLine(run)).toEqual(['  run       trigger manual, 2 targets, retention 7 days, auth apiKey, DRY RUN']);
+    expect(formatLogLine(run)).toEqual([
+      '  run       trigger manual, 2 targets, retention 7 days, auth apiKey, DRY RUN',
+    ]);
     expect(dropped.flatMap((line) => formatLogLine(line))).toEqual([]);
   });
 
-  it('renders the client\'s Atlas request lines as calls when asked (real mode)', () => {
-    const line = logLine({ level: 'DEBUG', message: 'Atlas request', method: 'GET', path: `${GROUP}/clusters/Cluster0`, attempt: 2, status: 403 });
+  it("renders the client's Atlas request lines as calls when asked (real mode)", () => {
+    const line = logLine({
+      level: 'DEBUG',
+      message: 'Atlas request',
+      method: 'GET',
+      path: `${GROUP}/clusters/Cluster0`,
+      attempt: 2,
+      status: 403,
+    });
 
-    expect(formatLogLine(line, { atlasRequests: true })).toEqual(['  atlas     403  GET    /groups/65a1...3a4b/clusters/Cluster0  attempt 2']);
+    expect(formatLogLine(line, { atlasRequests: true })).toEqual([
+      '  atlas     403  GET    /groups/65a1...3a4b/clusters/Cluster0  attempt 2',
+    ]);
   });
 
   it('shows anything else: unknown warnings by message, non-JSON output as it is', () => {
-    expect(formatLogLine(logLine({ level: 'WARN', message: 'something odd', clusterName: 'C' }))).toEqual(['  warn      C: something odd']);
+    expect(formatLogLine(logLine({ level: 'WARN', message: 'something odd', clusterName: 'C' }))).toEqual([
+      '  warn      C: something odd',
+    ]);
     expect(formatLogLine('plain text')).toEqual(['  stdout    plain text']);
     expect(formatLogLine('')).toEqual([]);
   });
@@ -189,30 +265,45 @@ describe('formatting a notification', () => {
     const lines = formatNotification(message, ANSI, { attributes: true });
 
     expect(lines[0]).toContain('\u001b[32m');
-    expect(stripAnsi(lines[1]!)).toContain('attributes: status=SUCCESS code=SNAPSHOT_REQUESTED');
+    expect(stripAnsi(lines[1])).toContain('attributes: status=SUCCESS code=SNAPSHOT_REQUESTED');
   });
 });
 
 describe('results, counts and colour', () => {
   it('reads the outcomes of a failed invocation from its message and shows the message without them', () => {
-    const results = [outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404, detail: 'No cluster named X' })];
+    const results = [
+      outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404, detail: 'No cluster named X' }),
+    ];
     const invocation = {
       requestId: 'r',
       ok: false,
       durationMs: 12.4,
       lines: [],
-      error: { errorType: 'InvocationFailedError', errorMessage: `1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND). Results: ${JSON.stringify(results)}` },
+      error: {
+        errorType: 'InvocationFailedError',
+        errorMessage: `1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND). Results: ${JSON.stringify(results)}`,
+      },
     };
 
     expect(outcomesOf(invocation)).toEqual(results);
-    expect(failureSummary(invocation.error.errorMessage)).toBe('1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND)');
+    expect(failureSummary(invocation.error.errorMessage)).toBe(
+      '1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND)',
+    );
     const lines = formatInvocation(invocation);
-    expect(lines[0]).toBe('  result    invocation FAILED after 12 ms: InvocationFailedError: 1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND)');
+    expect(lines[0]).toBe(
+      '  result    invocation FAILED after 12 ms: InvocationFailedError: 1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND)',
+    );
     expect(lines.at(-1)).toMatch(/ERROR {4}CLUSTER_NOT_FOUND +Cluster0 +HTTP 404: No cluster named X$/);
   });
 
   it('shows a returned result with the snapshot it requested', () => {
-    const lines = formatInvocation({ requestId: 'r', ok: true, durationMs: 5, lines: [], result: { results: [outcome({ snapshotId: 's1', snapshotStatus: 'queued', retentionInDays: 7 })] } });
+    const lines = formatInvocation({
+      requestId: 'r',
+      ok: true,
+      durationMs: 5,
+      lines: [],
+      result: { results: [outcome({ snapshotId: 's1', snapshotStatus: 'queued', retentionInDays: 7 })] },
+    });
 
     expect(lines).toEqual([
       '  result    returned { "results": [1 outcome] } in 5 ms',
@@ -221,7 +312,9 @@ describe('results, counts and colour', () => {
   });
 
   it('counts in words', () => {
-    expect(formatCounts({ tokenRequests: 1, atlasCalls: 3, secretReads: 0, publishes: 2 })).toBe('1 token request, 3 Atlas API calls, 0 secret reads, 2 SNS publishes');
+    expect(formatCounts({ tokenRequests: 1, atlasCalls: 3, secretReads: 0, publishes: 2 })).toBe(
+      '1 token request, 3 Atlas API calls, 0 secret reads, 2 SNS publishes',
+    );
     expect(formatCounts({ publishes: 1 })).toBe('1 SNS publish');
   });
 
@@ -245,7 +338,12 @@ describe('the caller IP when Atlas refuses it', () => {
   });
 
   it('tells what to add to the access list, and that the deployed function has another IP', () => {
-    const refused = outcome({ status: 'ERROR', code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST', httpStatus: 403, detail: 'IP address 203.0.113.10 is not allowed to access this resource.' });
+    const refused = outcome({
+      status: 'ERROR',
+      code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+      httpStatus: 403,
+      detail: 'IP address 203.0.113.10 is not allowed to access this resource.',
+    });
 
     const text = accessListAdvice([refused, { ...refused, clusterName: 'Other' }]).join('\n');
 
@@ -273,8 +371,17 @@ describe('arguments', () => {
 
   it('takes a scenario, a secret, a console event, targets and the flags', () => {
     const options = parseStartArgs([
-      '--scenario', 'rate-limited', '--secret', 'malformed', '--event', '{"dryRun":true}', '--no-synth', '--verbose', '--strict',
-      '--targets', `[{"projectId":"${DEMO_PROJECT_ID}","clusterName":"*"}]`,
+      '--scenario',
+      'rate-limited',
+      '--secret',
+      'malformed',
+      '--event',
+      '{"dryRun":true}',
+      '--no-synth',
+      '--verbose',
+      '--strict',
+      '--targets',
+      `[{"projectId":"${DEMO_PROJECT_ID}","clusterName":"*"}]`,
     ]);
 
     expect(options).toEqual({
@@ -296,7 +403,10 @@ describe('arguments', () => {
 
   it.each([
     [['--scenario', 'nope'], /unknown scenario "nope"; one of: default, pending/],
-    [['--secret', 'token'], /unknown --secret "token"; one of: serviceAccount, apiKey, cfnProfile, missing, malformed, binary/],
+    [
+      ['--secret', 'token'],
+      /unknown --secret "token"; one of: serviceAccount, apiKey, cfnProfile, missing, malformed, binary/,
+    ],
     [['--event', '{not json'], /--event must be JSON/],
     [['--targets', '[{"projectId":"x","clusterName":"C"}]'], /--targets\[0\]\.projectId must be 24 lowercase hex/],
     [['--bogus'], /Unknown option '--bogus'/],
@@ -309,18 +419,36 @@ describe('arguments', () => {
   });
 
   it('real mode: secret id and one cluster, dry run unless --take-snapshot', () => {
-    const options = parseStartArgs(['--real', '--secret-id', 'atlas/prod', '--project-id', DEMO_PROJECT_ID, '--cluster', 'Cluster0', '--no-synth']);
+    const options = parseStartArgs([
+      '--real',
+      '--secret-id',
+      'atlas/prod',
+      '--project-id',
+      DEMO_PROJECT_ID,
+      '--cluster',
+      'Cluster0',
+      '--no-synth',
+    ]);
 
     expect(options).toEqual(REAL_DRY_RUN);
   });
 
   it('real mode: targets, topic, base URL, region, extra event fields and --take-snapshot', () => {
     const options = parseStartArgs([
-      '--real', '--secret-id', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:atlas-AbCdEf',
-      '--targets', `[{"projectId":"${DEMO_PROJECT_ID}","clusterName":"*"}]`,
-      '--topic-arn', 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots',
-      '--atlas-base-url', 'https://cloud.mongodbgov.com', '--region', 'eu-west-1',
-      '--event', '{"retentionInDays":30}', '--take-snapshot',
+      '--real',
+      '--secret-id',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:atlas-AbCdEf',
+      '--targets',
+      `[{"projectId":"${DEMO_PROJECT_ID}","clusterName":"*"}]`,
+      '--topic-arn',
+      'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots',
+      '--atlas-base-url',
+      'https://cloud.mongodbgov.com',
+      '--region',
+      'eu-west-1',
+      '--event',
+      '{"retentionInDays":30}',
+      '--take-snapshot',
     ]);
 
     expect(options).toMatchObject({
@@ -340,10 +468,32 @@ describe('arguments', () => {
     [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID], /--project-id and --cluster go together/],
     [['--real', '--secret-id', 's', '--project-id', 'abc', '--cluster', 'C'], /--project-id must be 24 lowercase hex/],
     [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'bad name'], /--cluster must match/],
-    [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--topic-arn', 'atlas'], /--topic-arn must be an SNS topic ARN/],
-    [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--atlas-base-url', 'http://cloud.mongodb.com'], /--atlas-base-url must use https:\/\//],
-    [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '{"dryRun":false}'], /cannot set dryRun in real mode/],
-    [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '[1]'], /must be a JSON object in real mode/],
+    [
+      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--topic-arn', 'atlas'],
+      /--topic-arn must be an SNS topic ARN/,
+    ],
+    [
+      [
+        '--real',
+        '--secret-id',
+        's',
+        '--project-id',
+        DEMO_PROJECT_ID,
+        '--cluster',
+        'C',
+        '--atlas-base-url',
+        'http://cloud.mongodb.com',
+      ],
+      /--atlas-base-url must use https:\/\//,
+    ],
+    [
+      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '{"dryRun":false}'],
+      /cannot set dryRun in real mode/,
+    ],
+    [
+      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '[1]'],
+      /must be a JSON object in real mode/,
+    ],
     [['--real', '--scenario', 'pending'], /--scenario not with --real/],
     [['--real', '--secret', 'apiKey'], /--secret not with --real/],
   ])('real mode refuses %j', (argv, message) => {
@@ -377,9 +527,12 @@ describe('the real-mode environment and event', () => {
     LOG_LEVEL: 'error',
     UNSET: undefined,
   };
-  const capture = { endpoint: 'http://127.0.0.1:40000', topicArn: 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshot-notifications' };
+  const capture = {
+    endpoint: 'http://127.0.0.1:40000',
+    topicArn: 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshot-notifications',
+  };
 
-  it('keeps the user\'s AWS identity, drops every endpoint override, and captures SNS locally without --topic-arn', () => {
+  it("keeps the user's AWS identity, drops every endpoint override, and captures SNS locally without --topic-arn", () => {
     const { env, event } = buildRealRun(options, userEnv, { region: 'eu-west-1', capture });
 
     expect(env).toEqual({
@@ -404,20 +557,37 @@ describe('the real-mode environment and event', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots';
 
     const { env, event } = buildRealRun(
-      { ...options, topicArn, takeSnapshot: true, atlasBaseUrl: 'https://cloud.mongodbgov.com', event: { retentionInDays: 30 } },
+      {
+        ...options,
+        topicArn,
+        takeSnapshot: true,
+        atlasBaseUrl: 'https://cloud.mongodbgov.com',
+        event: { retentionInDays: 30 },
+      },
       userEnv,
       { region: 'eu-central-1' },
     );
 
     expect(Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL'))).toEqual([]);
-    expect(env).toMatchObject({ SNS_TOPIC_ARN: topicArn, ATLAS_BASE_URL: 'https://cloud.mongodbgov.com', AWS_REGION: 'eu-central-1' });
+    expect(env).toMatchObject({
+      SNS_TOPIC_ARN: topicArn,
+      ATLAS_BASE_URL: 'https://cloud.mongodbgov.com',
+      AWS_REGION: 'eu-central-1',
+    });
     expect(event).toEqual({ retentionInDays: 30, dryRun: false });
   });
 });
 
 describe('npm start, before anything runs', () => {
   function capture(): Io & { stdout: string; stderr: string } {
-    const io = { stdout: '', stderr: '', color: false, env: {}, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+    const io = {
+      stdout: '',
+      stderr: '',
+      color: false,
+      env: {},
+      out: (t: string) => void (io.stdout += t),
+      err: (t: string) => void (io.stderr += t),
+    };
     return io;
   }
 
@@ -443,10 +613,27 @@ describe('npm start, before anything runs', () => {
   });
 
   // The CLI as a user runs it, with an environment holding no AWS credentials or region at all.
-  const real = ['--real', '--no-synth', '--secret-id', 'atlas/x', '--project-id', DEMO_PROJECT_ID, '--cluster', 'Cluster0'];
-  const bare = { PATH: process.env.PATH ?? '', HOME: path.join(ROOT, 'test', 'local', 'no-such-home'), AWS_EC2_METADATA_DISABLED: 'true' };
+  const real = [
+    '--real',
+    '--no-synth',
+    '--secret-id',
+    'atlas/x',
+    '--project-id',
+    DEMO_PROJECT_ID,
+    '--cluster',
+    'Cluster0',
+  ];
+  const bare = {
+    PATH: process.env.PATH ?? '',
+    HOME: path.join(ROOT, 'test', 'local', 'no-such-home'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   const runCli = (env: Record<string, string>) =>
-    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'local', 'start.ts'), ...real], { env, encoding: 'utf8', cwd: ROOT });
+    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'local', 'start.ts'), ...real], {
+      env,
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
 
   it('real mode without a region: one clear sentence, exit 1, no stack trace', () => {
     const run = runCli(bare);

@@ -82,7 +82,11 @@ export class FakeAtlas implements AtlasApi {
   private cluster(projectId: string, clusterName: string): AtlasCluster {
     const cluster = this.project(projectId).find((c) => c.name === clusterName);
     if (!cluster) {
-      throw new AtlasApiError('CLUSTER_NOT_FOUND', `No cluster named ${clusterName} exists in group ${projectId}.`, 404);
+      throw new AtlasApiError(
+        'CLUSTER_NOT_FOUND',
+        `No cluster named ${clusterName} exists in group ${projectId}.`,
+        404,
+      );
     }
     return cluster;
   }
@@ -107,7 +111,12 @@ export class FakeAtlas implements AtlasApi {
     await this.enter({ method: 'takeSnapshot', projectId, clusterName, body });
     this.cluster(projectId, clusterName);
     const list = this.snapshots.get(`${projectId}/${clusterName}`) ?? [];
-    const created = snapshot({ snapshotType: 'onDemand', status: 'queued', description: body.description, expiresAt: '2026-12-05T03:00:00Z' });
+    const created = snapshot({
+      snapshotType: 'onDemand',
+      status: 'queued',
+      description: body.description,
+      expiresAt: '2026-12-05T03:00:00Z',
+    });
     list.push(created);
     this.snapshots.set(`${projectId}/${clusterName}`, list);
     return created;

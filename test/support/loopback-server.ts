@@ -194,7 +194,7 @@ function parseDigestParams(text: string): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
   for (const m of text.matchAll(re)) {
-    const name = (m[1] as string).toLowerCase();
+    const name = m[1].toLowerCase();
     out[name] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
   }
   return out;
@@ -226,7 +226,10 @@ export class TokenIssuer {
     }
     const token = `tok-${this.issued.length + 1}-${randomBytes(12).toString('hex')}`;
     this.issued.push(token);
-    return { status: 200, json: { access_token: token, token_type: 'Bearer', expires_in: this.options.expiresIn ?? 3600 } };
+    return {
+      status: 200,
+      json: { access_token: token, token_type: 'Bearer', expires_in: this.options.expiresIn ?? 3600 },
+    };
   }
 
   /** undefined when the request carries a live token; otherwise Atlas's 401. */
