@@ -81,7 +81,7 @@ export function contributors(metafile: Metafile, top = 8): Contributor[] {
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const source = match ? match[1] : path.dirname(input);
+      const source = match?.[1] ?? path.dirname(input);
       totals.set(source, (totals.get(source) ?? 0) + bytesInOutput);
     }
   }

@@ -33,15 +33,24 @@ export function makeFleet(
   const targets: Target[] = [];
   for (let i = 0; i < count; i++) {
     const p = Math.floor(i / perProject);
-    if (projects.length <= p) projects.push({ id: projectId(p), name: `bench-${p}`, clusters: [] });
+    let project = projects[p];
+    if (project === undefined) {
+      project = { id: projectId(p), name: `bench-${p}`, clusters: [] };
+      projects.push(project);
+    }
     const clusterName = `Cluster${i % perProject}`;
-    projects[p].clusters!.push({ name: clusterName, snapshots: snapshotHistory(HISTORY, now) });
-    targets.push({ projectId: projects[p].id, clusterName });
+    (project.clusters ??= []).push({ name: clusterName, snapshots: snapshotHistory(HISTORY, now) });
+    targets.push({ projectId: project.id, clusterName });
   }
   if (order === 'interleaved') {
     const byProject = projects.map((project) => targets.filter((t) => t.projectId === project.id));
     targets.length = 0;
-    for (let i = 0; i < perProject; i++) for (const list of byProject) if (list[i]) targets.push(list[i]);
+    for (let i = 0; i < perProject; i++) {
+      for (const list of byProject) {
+        const target = list[i];
+        if (target) targets.push(target);
+      }
+    }
   }
   return { label: `${count} targets / ${projects.length} project(s)`, projects, targets };
 }

@@ -39,6 +39,7 @@ export function measureModuleLoad(
   for (let round = 0; round < options.warmup + options.runs; round++) {
     for (let k = 0; k < variants.length; k++) {
       const variant = variants[(round + k) % variants.length];
+      if (variant === undefined) throw new Error('unreachable: the index is taken modulo the number of variants');
       const sample = probe(variant.file, options.env);
       if (round >= options.warmup) samples.get(variant.name)!.push(sample);
     }

@@ -187,11 +187,15 @@ async function main(): Promise<void> {
       measured: big.peakRssBytes === undefined ? 'not measured (needs Linux /proc)' : mb(big.peakRssBytes),
       pass: big.peakRssBytes !== undefined && big.peakRssBytes < TARGET.peakRssBytes,
     },
-    ...rateLimited.map((r, i) => ({
-      target: `rate limit (${rateScenarios[i].id}): every target SUCCESS or SKIPPED`,
-      measured: outcomes(r.statuses),
-      pass: r.statuses.ERROR === 0 && r.statuses.SUCCESS + r.statuses.SKIPPED === r.targets,
-    })),
+    ...rateLimited.map((r, i) => {
+      const scenario = rateScenarios[i];
+      if (scenario === undefined) throw new Error('unreachable: one rate-limit result per scenario');
+      return {
+        target: `rate limit (${scenario.id}): every target SUCCESS or SKIPPED`,
+        measured: outcomes(r.statuses),
+        pass: r.statuses.ERROR === 0 && r.statuses.SUCCESS + r.statuses.SKIPPED === r.targets,
+      };
+    }),
   ];
 
   // ---- tables ------------------------------------------------------------------------------

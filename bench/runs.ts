@@ -123,16 +123,18 @@ export async function startBenchRun(options: {
         counts: minus(counts(run), before),
         statuses: statusesSince(run, published),
       };
-      if (answers.length > 0) {
-        invocation.firstAtlasAnswerMs = answers[0] - sent;
-        invocation.lastAtlasAnswerMs = answers[answers.length - 1] - sent;
+      const first = answers[0];
+      const last = answers[answers.length - 1];
+      if (first !== undefined && last !== undefined) {
+        invocation.firstAtlasAnswerMs = first - sent;
+        invocation.lastAtlasAnswerMs = last - sent;
       }
       const stats = functionProcessStats();
       if (stats !== undefined) {
         invocation.peakRssBytes = stats.peakRssBytes;
         if (cpuBefore !== undefined) invocation.cpuMs = stats.cpuMs - cpuBefore;
       }
-      if (!result.ok) invocation.errorMessage = result.error?.errorMessage.slice(0, 300);
+      if (!result.ok && result.error !== undefined) invocation.errorMessage = result.error.errorMessage.slice(0, 300);
       return invocation;
     },
     close: () => run.close(),

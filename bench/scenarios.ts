@@ -81,6 +81,8 @@ export async function measureScale(
   const durations = summarize(runs.map((r) => r.durationMs));
   const last = runs[runs.length - 1];
   const median = [...runs].sort((a, b) => a.durationMs - b.durationMs)[Math.floor(runs.length / 2)];
+  if (last === undefined || median === undefined)
+    throw new Error(`measureScale needs at least one repeat (${repeats})`);
   const roundTripsPerTarget = last.counts.atlasRequests / targets;
   const idealMs = idealBoundMs(targets, roundTripsPerTarget);
   const peaks = runs.map((r) => r.peakRssBytes).filter((p): p is number => p !== undefined);

@@ -13,7 +13,10 @@ function quantile(sorted: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  const low = sorted[lo];
+  const high = sorted[hi];
+  if (low === undefined || high === undefined) throw new Error(`quantile ${q} is outside [0, 1]`);
+  return low + (high - low) * (pos - lo);
 }
 
 export function summarize(values: readonly number[]): Summary {

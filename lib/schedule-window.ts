@@ -127,14 +127,17 @@ export function cronFirings(cron: CronExpression, timezone: string, ambiguous: '
         const valid = [local - after, local - before]
           .filter((instant) => (instant < change ? before : after) === local - instant)
           .sort((a, b) => a - b);
-        if (valid.length === 0) continue; // skipped hour (spring forward)
-        out.push(ambiguous === 'earlier' ? valid[0] : valid[valid.length - 1]);
+        const chosen = ambiguous === 'earlier' ? valid[0] : valid[valid.length - 1];
+        if (chosen === undefined) continue; // none valid: skipped hour (spring forward)
+        out.push(chosen);
       }
     }
   }
   const firings = Float64Array.from(out);
-  for (let i = 1; i < firings.length; i += 1) {
-    if (firings[i] < firings[i - 1]) return firings.sort();
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const firing of firings) {
+    if (firing < previous) return firings.sort();
+    previous = firing;
   }
   return firings;
 }
@@ -234,22 +237,23 @@ class OffsetCache {
 
 /** Largest gap between consecutive instants of the union of ascending lists; Infinity if < 2 instants. */
 function mergedMaxGapMs(lists: readonly Float64Array[]): number {
-  const index = lists.map(() => 0);
+  const cursors = lists.map((list) => ({ list, at: 0 }));
   let previous: number | undefined;
   let maxGap = 0;
   let count = 0;
   for (;;) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i += 1) {
-      const list = lists[i];
-      const at = index[i];
-      if (at < list.length && (best < 0 || list[at] < lists[best][index[best]])) {
-        best = i;
+    // The cursor whose next instant is the earliest (the first such list on a tie).
+    let best: { list: Float64Array; at: number } | undefined;
+    let instant = 0;
+    for (const cursor of cursors) {
+      const next = cursor.list[cursor.at];
+      if (next !== undefined && (best === undefined || next < instant)) {
+        best = cursor;
+        instant = next;
       }
     }
-    if (best < 0) break;
-    const instant = lists[best][index[best]];
-    index[best] = index[best] + 1;
+    if (best === undefined) break;
+    best.at += 1;
     if (previous !== undefined) maxGap = Math.max(maxGap, instant - previous);
     previous = instant;
     count += 1;

@@ -83,7 +83,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       bundlePath: options.bundlePath,
       env,
       functionName: LOCAL_FUNCTION_NAME,
-      onLine: options.onLine,
+      ...(options.onLine !== undefined ? { onLine: options.onLine } : {}),
     });
   } catch (e: unknown) {
     await Promise.all([sim.close(), aws.close()]);

@@ -97,10 +97,10 @@ export function callFromLogEntry(entry: RequestLogEntry): AtlasCall {
     path: entry.path,
     query: entry.query,
     endpoint: entry.endpoint,
-    status: entry.status,
-    errorCode: entry.errorCode,
+    ...(entry.status !== undefined ? { status: entry.status } : {}),
+    ...(entry.errorCode !== undefined ? { errorCode: entry.errorCode } : {}),
     auth: entry.auth,
-    failure: entry.status === undefined ? (entry.fault ?? 'no answer') : undefined,
+    ...(entry.status === undefined ? { failure: entry.fault ?? 'no answer' } : {}),
   };
 }
 
@@ -242,9 +242,9 @@ export function formatLogLine(line: string, options: LogFormatOptions = {}): str
           {
             method: str(record.method),
             path: str(record.path),
-            status: typeof record.status === 'number' ? record.status : undefined,
-            failure: record.failure !== undefined ? str(record.failure) : undefined,
-            attempt: typeof record.attempt === 'number' ? record.attempt : undefined,
+            ...(typeof record.status === 'number' ? { status: record.status } : {}),
+            ...(record.failure !== undefined ? { failure: str(record.failure) } : {}),
+            ...(typeof record.attempt === 'number' ? { attempt: record.attempt } : {}),
           },
           style,
         ),
@@ -368,10 +368,10 @@ export function outcomesOf(invocation: Pick<InvokeResult, 'ok' | 'result' | 'err
     const results = (invocation.result as { results?: unknown } | undefined)?.results;
     return Array.isArray(results) ? (results as Outcome[]) : [];
   }
-  const match = /Results: (\[.*\])$/s.exec(invocation.error?.errorMessage ?? '');
-  if (!match) return [];
+  const listed = /Results: (\[.*\])$/s.exec(invocation.error?.errorMessage ?? '')?.[1];
+  if (listed === undefined) return [];
   try {
-    return JSON.parse(match[1]) as Outcome[];
+    return JSON.parse(listed) as Outcome[];
   } catch {
     return [];
   }

@@ -455,7 +455,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
         throw new CodedError(
           Codes.ATLAS_AUTH_FAILED,
           `the Atlas token endpoint refused service account ${credentials.clientId}: HTTP ${e.httpStatus} ${e.code}: ${e.message}`,
-          { httpStatus: e.httpStatus },
+          e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {},
         );
       }
       throw e;
@@ -494,9 +494,9 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
         const cached = cache.next(key);
         const uri = requestTarget(`${baseUrl}${request.path}`);
         return Promise.resolve({
-          header: cached
-            ? buildDigestAuthorization(cached.challenge, user, { method: request.method, uri }, cached.nc)
-            : undefined,
+          ...(cached
+            ? { header: buildDigestAuthorization(cached.challenge, user, { method: request.method, uri }, cached.nc) }
+            : {}),
           renewAfterUnauthorized(response) {
             const challenge = selectDigestChallenge(response.headers['www-authenticate']);
             if (!challenge) return false;

@@ -148,7 +148,11 @@ export function findPending(snapshots: readonly AtlasSnapshot[]): AtlasSnapshot 
 }
 
 function snapshotFields(s: AtlasSnapshot): Partial<Outcome> {
-  return { snapshotId: s.id, snapshotStatus: s.status, expiresAt: s.expiresAt };
+  return {
+    snapshotId: s.id,
+    ...(s.status !== undefined ? { snapshotStatus: s.status } : {}),
+    ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+  };
 }
 
 async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Promise<Outcome> {
@@ -174,7 +178,7 @@ async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Prom
       });
       return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
         ...snapshotFields(pending),
-        description: pending.description,
+        ...(pending.description !== undefined ? { description: pending.description } : {}),
         detail: `on-demand snapshot ${pending.id} is still ${pending.status}; Atlas allows one at a time`,
       });
     }
@@ -227,8 +231,9 @@ async function requestSnapshot(
         logger.info('Atlas reports an unfinished on-demand snapshot: skipping');
         const pending = await findPendingQuietly(atlas, target, sharded, logger);
         return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
-          ...(pending ? { ...snapshotFields(pending), description: pending.description } : {}),
-          httpStatus: e.httpStatus,
+          ...(pending ? snapshotFields(pending) : {}),
+          ...(pending?.description !== undefined ? { description: pending.description } : {}),
+          ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
           detail: `Atlas answered UNFINISHED_ON_DEMAND_SNAPSHOT: another on-demand snapshot${pending ? ` (${pending.id})` : ''} is still pending`,
         });
       }
@@ -247,7 +252,7 @@ async function requestSnapshot(
       if (pending) {
         return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
           ...snapshotFields(pending),
-          description: pending.description,
+          ...(pending.description !== undefined ? { description: pending.description } : {}),
           detail: `on-demand snapshot ${pending.id} is ${pending.status} (found after an unanswered request)`,
         });
       }

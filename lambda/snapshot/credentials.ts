@@ -57,8 +57,8 @@ export function parseSecret(secretString: string | undefined): ParsedSecret {
 
   const baseUrl = pick(doc, 'BaseUrl', 'baseUrl');
   if (baseUrl === undefined) return { credentials };
-  const problems = checkBaseUrl(baseUrl, "the secret's BaseUrl");
-  if (problems.length > 0) throw new CodedError(Codes.SECRET_INVALID, problems[0]);
+  const [problem] = checkBaseUrl(baseUrl, "the secret's BaseUrl");
+  if (problem !== undefined) throw new CodedError(Codes.SECRET_INVALID, problem);
   return { credentials, baseUrl: baseUrl.replace(/\/+$/, '') };
 }
 
@@ -71,8 +71,9 @@ export interface SecretSourceOptions {
 
 /** Reads the secret at most once per TTL per container; concurrent callers share one read. */
 export class SecretSource {
-  private cached?: { value: ParsedSecret; expiresAt: number };
-  private inFlight?: Promise<ParsedSecret>;
+  // Both are reset to undefined: after a read (inFlight) and on invalidate() (cached).
+  private cached?: { value: ParsedSecret; expiresAt: number } | undefined;
+  private inFlight?: Promise<ParsedSecret> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: SecretSourceOptions) {

@@ -12,8 +12,9 @@ import { createHandler } from './handler';
 import { createLogger } from './logger';
 import { snsPublisher } from './notify';
 
+const level = process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL;
 const logger = createLogger({
-  level: process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL,
+  ...(level !== undefined ? { level } : {}),
   fields: { service: 'atlas-snapshot-scheduler' },
 });
 const config = readFunctionConfig(process.env);
@@ -22,14 +23,16 @@ const topicArn = config.ok ? config.config.topicArn : config.topicArn;
 export const handler = createHandler({
   config,
   logger,
-  secrets: config.ok
-    ? new SecretSource({
-        client: new SecretsManagerClient({}),
-        secretId: config.config.secretId,
-        ttlMs: config.config.secretTtlMs,
-      })
-    : undefined,
-  publisher: topicArn ? snsPublisher(new SNSClient({}), topicArn) : undefined,
+  ...(config.ok
+    ? {
+        secrets: new SecretSource({
+          client: new SecretsManagerClient({}),
+          secretId: config.config.secretId,
+          ttlMs: config.config.secretTtlMs,
+        }),
+      }
+    : {}),
+  ...(topicArn ? { publisher: snsPublisher(new SNSClient({}), topicArn) } : {}),
   createAtlas: (options) => createAtlasClient(options),
   writeMetric: (record) => void process.stdout.write(`${JSON.stringify(record)}\n`),
 });

@@ -5,12 +5,10 @@ export async function mapWithConcurrency<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item as soon as it is free.
+  const queue = items.entries();
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index], index);
-    }
+    for (const [index, item] of queue) results[index] = await fn(item, index);
   };
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
   await Promise.all(workers);
@@ -34,7 +32,10 @@ export function roundRobinOrder<T>(items: readonly T[], groupOf: (item: T) => st
   const queues = [...groups.values()];
   const order: number[] = [];
   for (let round = 0; order.length < items.length; round++) {
-    for (const queue of queues) if (round < queue.length) order.push(queue[round]);
+    for (const queue of queues) {
+      const index = queue[round];
+      if (index !== undefined) order.push(index);
+    }
   }
   return order;
 }
@@ -47,8 +48,12 @@ export async function mapInOrder<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
+  // Pairs, so that an index outside `items` is told apart from an item that is itself undefined.
+  const entries = [...items.entries()];
   await mapWithConcurrency(order, limit, async (index) => {
-    results[index] = await fn(items[index], index);
+    const entry = entries[index];
+    if (entry === undefined) throw new Error(`mapInOrder: ${index} is not an index of the ${items.length} items`);
+    results[index] = await fn(entry[1], index);
   });
   return results;
 }

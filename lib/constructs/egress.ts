@@ -88,7 +88,9 @@ export class Egress extends Construct {
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       this.createdVpc = vpc;
-      this.vpc = vpc;
+      // aws-cdk-lib's Vpc declares vpnGatewayId as `string | undefined` where IVpc has it optional,
+      // so under exactOptionalPropertyTypes it is not assignable (aws/aws-cdk#37995); it is an IVpc.
+      this.vpc = vpc as ec2.IVpc;
       this.subnets = vpc.privateSubnets;
     } else {
       // Ids only: no lookup. The zones are required by the type but used only to place subnets given

@@ -156,6 +156,8 @@ function validateTakeBody(body: Record<string, unknown>): OnDemandRequest {
   const retention = body.retentionInDays;
   if (typeof retention !== 'number') throw atlasErrors.validation('retentionInDays is required');
   if (retention < 1) throw atlasErrors.validation('retentionInDays must be greater than or equal to 1');
-  const description = typeof body.description === 'string' ? body.description : undefined;
-  return { retentionInDays: retention, description };
+  return {
+    retentionInDays: retention,
+    ...(typeof body.description === 'string' ? { description: body.description } : {}),
+  };
 }

@@ -60,9 +60,9 @@ export function authKindOf(header: string | undefined): AuthKind {
 
 /** `Basic base64(id:secret)` -> [id, secret]. */
 export function parseBasic(header: string | undefined): [string, string] | undefined {
-  const match = /^\s*Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const encoded = /^\s*Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')?.[1];
+  if (encoded === undefined) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
@@ -107,7 +107,8 @@ export class CredentialStore {
   setAccessList(id: string, accessList: string[] | undefined): void {
     const credential = this.serviceAccounts.get(id) ?? this.apiKeys.get(id);
     if (!credential) throw new Error(`no credential ${id}`);
-    credential.accessList = accessList;
+    if (accessList === undefined) delete credential.accessList;
+    else credential.accessList = accessList;
   }
 
   issueToken(clientId: string, clientSecret: string): TokenIssueResult {

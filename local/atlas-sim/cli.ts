@@ -94,14 +94,19 @@ function simulatorOptions(values: ReturnType<typeof parseCli>['values']): AtlasS
     ...(queued === undefined ? {} : { queuedMs: queued * 1000 }),
     ...(inProgress === undefined ? {} : { inProgressMs: inProgress * 1000 }),
   };
+  const port = numberOption(values.port, 'port');
+  const latencyMs = numberOption(values['latency-ms'], 'latency-ms');
+  const rateLimit = parseRateLimit(values['rate-limit']);
+  const tokenRateLimit = parseRateLimit(values['token-rate-limit'], 'token-rate-limit');
+  const tokenExpiresInSeconds = numberOption(values['token-expires-in'], 'token-expires-in');
   return {
-    host: values.host,
-    port: numberOption(values.port, 'port'),
-    latencyMs: numberOption(values['latency-ms'], 'latency-ms'),
-    rateLimit: parseRateLimit(values['rate-limit']),
-    tokenRateLimit: parseRateLimit(values['token-rate-limit'], 'token-rate-limit'),
-    tokenExpiresInSeconds: numberOption(values['token-expires-in'], 'token-expires-in'),
-    snapshotTiming: Object.keys(snapshotTiming).length > 0 ? snapshotTiming : undefined,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(tokenRateLimit !== undefined ? { tokenRateLimit } : {}),
+    ...(tokenExpiresInSeconds !== undefined ? { tokenExpiresInSeconds } : {}),
+    ...(Object.keys(snapshotTiming).length > 0 ? { snapshotTiming } : {}),
   };
 }
 
@@ -155,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
   const quiet = parsed.values.quiet;
   const sim = await startAtlasSimulator({
     ...presetOptions(parsed.preset, options),
-    onRequest: quiet ? undefined : (entry) => process.stdout.write(formatEntry(entry)),
+    ...(quiet ? {} : { onRequest: (entry: RequestLogEntry) => process.stdout.write(formatEntry(entry)) }),
   });
   process.stdout.write(banner(sim.url, parsed.preset));
   await new Promise<void>((resolve) => {

@@ -21,13 +21,13 @@ export function digestChallenge(nonce: string, stale: boolean): string {
  * Returns undefined when the scheme is not Digest.
  */
 export function parseDigestHeader(header: string): Record<string, string> | undefined {
-  const match = /^\s*Digest\s+(.*)$/is.exec(header);
-  if (!match) return undefined;
+  const list = /^\s*Digest\s+(.*)$/is.exec(header)?.[1];
+  if (list === undefined) return undefined;
   const params: Record<string, string> = {};
   const pattern = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/g;
-  for (const part of match[1].matchAll(pattern)) {
-    const key = part[1].toLowerCase();
-    params[key] = part[2] !== undefined ? part[2].replace(/\\(.)/g, '$1') : (part[3] ?? '');
+  for (const [, name, quoted, token] of list.matchAll(pattern)) {
+    if (name === undefined) throw new Error('unreachable: the name group takes part in every match');
+    params[name.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (token ?? '');
   }
   return params;
 }

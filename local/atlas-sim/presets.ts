@@ -75,10 +75,13 @@ export function isPresetName(name: string): name is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(name);
 }
 
-const credentials = (accessList?: string[]): Pick<SimulatorSeed, 'serviceAccounts' | 'apiKeys'> => ({
-  serviceAccounts: [{ ...DEMO_SERVICE_ACCOUNT, accessList }],
-  apiKeys: [{ ...DEMO_API_KEY, accessList }],
-});
+const credentials = (accessList?: string[]): Pick<SimulatorSeed, 'serviceAccounts' | 'apiKeys'> => {
+  const restriction = accessList !== undefined ? { accessList } : {};
+  return {
+    serviceAccounts: [{ ...DEMO_SERVICE_ACCOUNT, ...restriction }],
+    apiKeys: [{ ...DEMO_API_KEY, ...restriction }],
+  };
+};
 
 function project(clusters: ClusterSeed[], extra: Partial<ProjectSeed> = {}): ProjectSeed {
   return { id: DEMO_PROJECT_ID, name: 'Local demo', clusters, ...extra };
@@ -240,9 +243,13 @@ export function atlasPreset(name: PresetName, now: number = Date.now()): AtlasPr
 
 /**
  * Options for `startAtlasSimulator` that reproduce a preset. Values set in `base` win over the
- * preset's (e.g. a CLI `--rate-limit`), faults of both apply, and the seed is the preset's.
+ * preset's (e.g. a CLI `--rate-limit`; one given as undefined is not set), faults of both apply,
+ * and the seed is the preset's.
  */
-export function presetOptions(name: PresetName, base: AtlasSimulatorOptions = {}): AtlasSimulatorOptions {
+export function presetOptions(
+  name: PresetName,
+  base: { [K in keyof AtlasSimulatorOptions]?: AtlasSimulatorOptions[K] | undefined } = {},
+): AtlasSimulatorOptions {
   const now = (base.clock ?? { now: () => Date.now() }).now();
   const preset = atlasPreset(name, now);
   const defined = Object.fromEntries(Object.entries(base).filter(([, value]) => value !== undefined));

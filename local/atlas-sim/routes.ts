@@ -70,7 +70,9 @@ export function matchRoute(method: string, path: string): RouteMatch {
       methodAllowed: method in route.byMethod,
     };
     route.names.forEach((name, index) => {
-      match[name] = safeDecode(found[index + 1]);
+      const segment = found[index + 1];
+      if (segment === undefined) throw new Error('unreachable: each name of a route has its group in the pattern');
+      match[name] = safeDecode(segment);
     });
     return match;
   }

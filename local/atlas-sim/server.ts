@@ -113,8 +113,9 @@ interface Runtime {
   log: RequestLog;
   faults: FaultPlan;
   latencyMs: number;
-  limiter?: TokenBucketLimiter;
-  tokenLimiter?: TokenBucketLimiter;
+  /** Undefined when unlimited (set and reset by setRateLimit / setTokenRateLimit). */
+  limiter: TokenBucketLimiter | undefined;
+  tokenLimiter: TokenBucketLimiter | undefined;
   tokenExpiresInSeconds: number;
 }
 
@@ -234,7 +235,7 @@ async function onRequest(runtime: Runtime, req: IncomingMessage, res: ServerResp
   const answer = await answerFor(runtime, req, method, url, route, entry, fault);
   if (runtime.latencyMs > 0) await (runtime.options.delay ?? sleep)(runtime.latencyMs);
   entry.status = answer.status;
-  entry.errorCode = answer.errorCode;
+  if (answer.errorCode !== undefined) entry.errorCode = answer.errorCode;
   writeAnswer(res, answer);
   runtime.options.onRequest?.({ ...entry });
 }
@@ -246,16 +247,18 @@ function startEntry(
   url: URL,
   route: RouteMatch,
 ): RequestLogEntry {
+  const accept = headerValue(req, 'accept');
+  const contentType = headerValue(req, 'content-type');
   return runtime.log.start({
     method,
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     endpoint: route.endpoint,
     auth: authKindOf(headerValue(req, 'authorization')),
-    accept: headerValue(req, 'accept'),
-    contentType: headerValue(req, 'content-type'),
-    groupId: route.groupId,
-    clusterName: route.clusterName,
+    ...(accept !== undefined ? { accept } : {}),
+    ...(contentType !== undefined ? { contentType } : {}),
+    ...(route.groupId !== undefined ? { groupId: route.groupId } : {}),
+    ...(route.clusterName !== undefined ? { clusterName: route.clusterName } : {}),
     timestamp: new Date(runtime.clock.now()).toISOString(),
   });
 }
@@ -329,7 +332,10 @@ function parseLoggedBody(body: string): unknown {
 
 function dispatch(runtime: Runtime, req: SimRequest, route: RouteMatch, entry: RequestLogEntry): Answer {
   if (route.endpoint === 'token')
-    return handleToken(req, { credentials: runtime.credentials, tokenLimiter: runtime.tokenLimiter });
+    return handleToken(req, {
+      credentials: runtime.credentials,
+      ...(runtime.tokenLimiter ? { tokenLimiter: runtime.tokenLimiter } : {}),
+    });
   if (route.endpoint === 'revoke') return handleRevoke(req, { credentials: runtime.credentials });
   // Outside the Admin API (including a wrong method on the OAuth paths) nothing needs auth.
   if (!req.path.startsWith('/api/atlas/')) {

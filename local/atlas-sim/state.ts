@@ -154,7 +154,7 @@ export class AtlasState {
     const project: ProjectRecord = {
       id: seed.id,
       name: seed.name ?? `Project ${seed.id.slice(-4)}`,
-      compliance: seed.compliance,
+      ...(seed.compliance !== undefined ? { compliance: seed.compliance } : {}),
       clusters: new Map(),
     };
     this.projectsById.set(seed.id, project);
@@ -171,7 +171,9 @@ export class AtlasState {
   }
 
   setCompliance(projectId: string, minRetentionDays: number | undefined): void {
-    this.requireProject(projectId).compliance = minRetentionDays === undefined ? undefined : { minRetentionDays };
+    const project = this.requireProject(projectId);
+    if (minRetentionDays === undefined) delete project.compliance;
+    else project.compliance = { minRetentionDays };
   }
 
   addCluster(projectId: string, seed: ClusterSeed): ClusterRecord {
@@ -226,7 +228,7 @@ export class AtlasState {
     const requestedAt =
       seed.createdAt === undefined ? this.clock.now() - 3_600_000 : new Date(seed.createdAt).getTime();
     const record = this.newSnapshot(cluster, {
-      id: seed.id,
+      ...(seed.id !== undefined ? { id: seed.id } : {}),
       snapshotType,
       description: seed.description ?? defaultDescription(snapshotType),
       frequencyType: seed.frequencyType ?? (snapshotType === 'onDemand' ? 'ondemand' : 'daily'),

@@ -63,7 +63,8 @@ function errorAnswer(type: string, status: number, message: string): AwsAnswer {
 
 export class SecretsManagerStandIn {
   private readonly secrets = new Map<string, StoredSecret>();
-  private globalFailure?: SecretFailure;
+  /** Reset to undefined by failAll(undefined). */
+  private globalFailure?: SecretFailure | undefined;
   /** Every request, in order. */
   readonly requests: SecretRead[] = [];
 
@@ -97,7 +98,8 @@ export class SecretsManagerStandIn {
   setFailure(nameOrArn: string, failure: SecretFailure | undefined): void {
     const secret = this.find(nameOrArn);
     if (!secret) throw new Error(`no secret ${nameOrArn}`);
-    secret.failure = failure;
+    if (failure === undefined) delete secret.failure;
+    else secret.failure = failure;
   }
 
   /** Makes every read fail (undefined restores normal answers). */
@@ -113,11 +115,16 @@ export class SecretsManagerStandIn {
   }
 
   handle(operation: string, req: AwsRequest): AwsAnswer {
-    const record: SecretRead = { operation, status: 0, region: req.scope?.region, accessKeyId: req.scope?.accessKeyId };
+    const record: SecretRead = {
+      operation,
+      status: 0,
+      ...(req.scope !== undefined ? { region: req.scope.region, accessKeyId: req.scope.accessKeyId } : {}),
+    };
     this.requests.push(record);
     const answer = this.answer(operation, req, record);
     record.status = answer.status;
-    record.errorType = answer.headers['x-amzn-ErrorType'];
+    const errorType = answer.headers['x-amzn-ErrorType'];
+    if (errorType !== undefined) record.errorType = errorType;
     return answer;
   }
 

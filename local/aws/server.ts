@@ -123,13 +123,12 @@ async function onRequest(context: Context, req: IncomingMessage, res: ServerResp
     throw error;
   }
   const scope = parseSigV4(headerValue(req, 'authorization'));
-  const request: AwsRequest = { headers: req.headers, body, scope };
+  const request: AwsRequest = { headers: req.headers, body, ...(scope !== undefined ? { scope } : {}) };
   const record: AwsRequestRecord = {
     service: 'unknown',
     operation: '',
     status: 0,
-    region: scope?.region,
-    accessKeyId: scope?.accessKeyId,
+    ...(scope !== undefined ? { region: scope.region, accessKeyId: scope.accessKeyId } : {}),
     timestamp: new Date().toISOString(),
   };
   context.requests.push(record);

@@ -162,7 +162,8 @@ export class SnsStandIn {
         message: `The action ${action ?? '(none)'} is not valid for this endpoint.`,
       });
     }
-    const attempt: PublishAttempt = { topicArn: form.get('TopicArn') ?? undefined, status: 0 };
+    const topicArn = form.get('TopicArn');
+    const attempt: PublishAttempt = { ...(topicArn !== null ? { topicArn } : {}), status: 0 };
     this.attempts.push(attempt);
     let answer: AwsAnswer;
     try {
@@ -189,10 +190,10 @@ export class SnsStandIn {
       messageId: randomUUID(),
       topicArn,
       message,
-      subject,
-      messageStructure,
+      ...(subject !== undefined ? { subject } : {}),
+      ...(messageStructure !== undefined ? { messageStructure } : {}),
       messageAttributes,
-      region: req.scope?.region,
+      ...(req.scope !== undefined ? { region: req.scope.region } : {}),
       receivedAt: new Date().toISOString(),
     };
     if (messageStructure !== undefined) record.bodies = parseStructure(messageStructure, message);

@@ -19,12 +19,11 @@ export function parseSigV4(authorization: string | undefined): SignatureScope | 
       authorization ?? '',
     );
   if (!match) return undefined;
-  return {
-    accessKeyId: match[1],
-    date: match[2],
-    region: match[3],
-    service: match[4],
-  };
+  const [, accessKeyId, date, region, service] = match;
+  if (accessKeyId === undefined || date === undefined || region === undefined || service === undefined) {
+    throw new Error('unreachable: the four groups take part in every match');
+  }
+  return { accessKeyId, date, region, service };
 }
 
 export function escapeXml(text: string): string {

@@ -104,7 +104,7 @@ function invoke(
           requestId,
           ok: msg.ok,
           result: msg.result,
-          error: msg.error,
+          ...(msg.error !== undefined ? { error: msg.error } : {}),
           durationMs: msg.durationMs,
           lines: takeLines(),
         }),

@@ -28,16 +28,16 @@ afterEach(async () => {
 function results(invocation: InvokeResult): Outcome[] {
   if (invocation.ok) return (invocation.result as { results: Outcome[] }).results;
   const match = /Results: (\[.*\])$/s.exec(invocation.error?.errorMessage ?? '');
-  return match ? (JSON.parse(match[1]) as Outcome[]) : [];
+  return match ? (JSON.parse(match[1]!) as Outcome[]) : [];
 }
 
 function published(
   r: LocalRun,
-): Array<{ subject?: string; doc: Outcome; email: string; attributes: Record<string, string> }> {
+): Array<{ subject?: string | undefined; doc: Outcome; email: string; attributes: Record<string, string> }> {
   return r.aws.sns.published.map((m) => ({
     subject: m.subject,
-    doc: JSON.parse(m.bodies!.default) as Outcome,
-    email: m.bodies!.email,
+    doc: JSON.parse(m.bodies!.default!) as Outcome,
+    email: m.bodies!.email!,
     attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, v.stringValue ?? ''])),
   }));
 }
@@ -74,28 +74,28 @@ describe('the deployable bundle, end to end', () => {
 
     const [message, ...more] = published(r);
     expect(more).toHaveLength(0);
-    expect(message.subject).toBe('[SUCCESS] Atlas snapshot Cluster0: snapshot requested');
-    expect(message.attributes).toEqual({
+    expect(message!.subject).toBe('[SUCCESS] Atlas snapshot Cluster0: snapshot requested');
+    expect(message!.attributes).toEqual({
       status: 'SUCCESS',
       code: 'SNAPSHOT_REQUESTED',
       projectId: DEMO_PROJECT_ID,
       clusterName: 'Cluster0',
       trigger: 'schedule',
     });
-    expect(message.doc).toMatchObject({
+    expect(message!.doc).toMatchObject({
       status: 'SUCCESS',
       code: 'SNAPSHOT_REQUESTED',
       projectId: DEMO_PROJECT_ID,
       clusterName: 'Cluster0',
-      snapshotId: pending[0].id,
+      snapshotId: pending[0]!.id,
       snapshotStatus: 'queued',
       retentionInDays: 7,
       trigger: 'schedule',
       dryRun: false,
       invocationId: 'e2e-req-1',
     });
-    expect(message.doc).toEqual(results(invocation)[0]);
-    expect(message.email).toContain('An on-demand snapshot was requested for cluster Cluster0');
+    expect(message!.doc).toEqual(results(invocation)[0]);
+    expect(message!.email).toContain('An on-demand snapshot was requested for cluster Cluster0');
 
     const emf = invocation.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => '_aws' in l);
     expect(emf).toEqual([
@@ -134,10 +134,10 @@ describe('the deployable bundle, end to end', () => {
 
     const [pending] = r.sim.pendingOnDemand(DEMO_PROJECT_ID, 'Cluster0');
     expect(results(invocation)).toEqual([
-      expect.objectContaining({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', snapshotId: pending.id }),
+      expect.objectContaining({ status: 'SKIPPED', code: 'SNAPSHOT_IN_PROGRESS', snapshotId: pending!.id }),
     ]);
     expect(r.sim.log.entries({ endpoint: 'takeSnapshot' })).toHaveLength(0);
-    expect(published(r)[0].subject).toBe('[SKIPPED] Atlas snapshot Cluster0: snapshot already in progress');
+    expect(published(r)[0]!.subject).toBe('[SKIPPED] Atlas snapshot Cluster0: snapshot already in progress');
   });
 
   it('pending snapshot on a later page of 260: every page is read', async () => {
@@ -204,8 +204,8 @@ describe('the deployable bundle, end to end', () => {
     expect(invocation.ok).toBe(false);
     expect(invocation.error?.errorMessage).toContain('CLUSTER_NOT_FOUND');
     const [message] = published(r);
-    expect(message.doc).toMatchObject({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404 });
-    expect(message.subject).toMatch(/^\[ERROR\] Atlas snapshot \S+: CLUSTER_NOT_FOUND$/);
+    expect(message!.doc).toMatchObject({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404 });
+    expect(message!.subject).toMatch(/^\[ERROR\] Atlas snapshot \S+: CLUSTER_NOT_FOUND$/);
   });
 
   it.each([
@@ -280,7 +280,7 @@ describe('the deployable bundle, end to end', () => {
     const good = await r.fn.invoke({ dryRun: true });
 
     expect(bad.ok).toBe(false);
-    expect(published(r)[0].doc).toMatchObject({
+    expect(published(r)[0]!.doc).toMatchObject({
       code: 'INVALID_INPUT',
       detail: expect.stringContaining('event.dryRun'),
     });
@@ -292,7 +292,7 @@ describe('the deployable bundle, end to end', () => {
     const r = await start({ preset: 'default', env: { LOG_LEVEL: 'debug' } });
     const first = await r.fn.invoke(SCHEDULED_EVENT);
     r.aws.secretsManager.putSecret({
-      name: r.env.ATLAS_SECRET_ID,
+      name: r.env.ATLAS_SECRET_ID!,
       secretString: JSON.stringify({ publicKey: DEMO_API_KEY.publicKey, privateKey: DEMO_API_KEY.privateKey }),
     });
 

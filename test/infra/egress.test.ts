@@ -205,7 +205,7 @@ describe('egress { "mode": "nat" }: a small VPC with one NAT gateway and its Ela
     expect(resource(template, ids.eip).Properties).toMatchObject({ Domain: 'vpc' });
     expect(resource(template, ids.nat).Properties).toMatchObject({
       AllocationId: getAtt(ids.eip, 'AllocationId'),
-      SubnetId: ref(ids.publicSubnets[0]),
+      SubnetId: ref(ids.publicSubnets[0]!),
     });
     const privateRoutes = Object.values(
       template.findResources('AWS::EC2::Route', { Properties: { NatGatewayId: ref(ids.nat) } }),

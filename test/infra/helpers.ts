@@ -43,5 +43,5 @@ export function logicalId(template: Template, type: string, prefix: string): str
   const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
   if (ids.length !== 1)
     throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
-  return ids[0];
+  return ids[0]!;
 }

@@ -44,7 +44,7 @@ function functionStatements(template: Template): unknown[] {
     (p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument,
   );
   expect(docs).toHaveLength(1);
-  return docs[0].Statement;
+  return docs[0]!.Statement;
 }
 
 describe('the stack with the default configuration (new topic, secret by name, one nightly schedule)', () => {
@@ -446,7 +446,7 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
       ['ExistingTopicInStackRegion', 'existingTopicArn'],
       ['SecretInStackRegion', 'secretName'],
     ]) {
-      expect(rules[id]).toEqual({
+      expect(rules[id!]).toEqual({
         Assertions: [
           {
             Assert: { 'Fn::Equals': [ref('AWS::Region'), 'eu-west-1'] },

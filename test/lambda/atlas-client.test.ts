@@ -91,7 +91,12 @@ interface Harness {
   authRejected: jest.Mock;
 }
 
-function clientFor(server: LoopbackServer, overrides: Partial<AtlasClientOptions> = {}): Harness {
+/** `ownTokenCache: false` gives the client no tokenCache, so it uses its module-level default. */
+function clientFor(
+  server: LoopbackServer,
+  overrides: Partial<AtlasClientOptions> = {},
+  { ownTokenCache = true } = {},
+): Harness {
   const sleeps: number[] = [];
   const logger = recordingLogger();
   const authRejected = jest.fn();
@@ -100,7 +105,7 @@ function clientFor(server: LoopbackServer, overrides: Partial<AtlasClientOptions
     credentials: SERVICE_ACCOUNT,
     deadline: { remainingMs: () => 60_000 },
     logger,
-    tokenCache: new TokenCache(),
+    ...(ownTokenCache ? { tokenCache: new TokenCache() } : {}),
     digestChallengeCache: new DigestChallengeCache(),
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
@@ -117,7 +122,7 @@ const tokenRequests = (server: LoopbackServer): RecordedRequest[] =>
 /** Answers with each reply in turn, then keeps giving the last one. */
 function sequence(...replies: Reply[]): Route {
   let i = 0;
-  return () => replies[Math.min(i++, replies.length - 1)];
+  return () => replies[Math.min(i++, replies.length - 1)]!;
 }
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
@@ -174,8 +179,8 @@ describe('service account authentication', () => {
     const issuer = newIssuer();
     const server = await serve(fakeAtlas({ issuer }, () => ok(cluster('Cluster0'))));
 
-    await clientFor(server, { tokenCache: undefined }).client.getCluster(PROJECT, 'Cluster0');
-    await clientFor(server, { tokenCache: undefined }).client.getCluster(PROJECT, 'Cluster0');
+    await clientFor(server, {}, { ownTokenCache: false }).client.getCluster(PROJECT, 'Cluster0');
+    await clientFor(server, {}, { ownTokenCache: false }).client.getCluster(PROJECT, 'Cluster0');
 
     expect(tokenRequests(server)).toHaveLength(1);
   });

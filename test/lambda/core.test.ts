@@ -88,7 +88,7 @@ describe('core: one cluster', () => {
 
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
-    expect(outcome.code).toBe('SNAPSHOT_REQUESTED');
+    expect(outcome!.code).toBe('SNAPSHOT_REQUESTED');
   });
 
   it.each(['SHARDED', 'GEOSHARDED'])('a %s cluster uses the sharded snapshot list', async (clusterType) => {
@@ -160,7 +160,7 @@ describe('core: one cluster', () => {
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'C' });
 
     expect(outcome).toMatchObject({ status: 'ERROR', code, clusterName: 'C' });
-    expect(outcome.detail).toEqual(expect.any(String));
+    expect(outcome!.detail).toEqual(expect.any(String));
     expect(atlas.callsOf('listSnapshots')).toHaveLength(0);
     expect(atlas.callsOf('takeSnapshot')).toHaveLength(0);
   });
@@ -208,7 +208,7 @@ describe('core: a take-snapshot request whose answer was lost', () => {
     expect(atlas.callsOf('takeSnapshot')).toHaveLength(1);
     expect(atlas.callsOf('listSnapshots')).toHaveLength(2);
     expect(outcome).toMatchObject({ status: 'SUCCESS', code: 'SNAPSHOT_REQUESTED', snapshotStatus: 'queued' });
-    expect(outcome.detail).toContain('found queued afterwards');
+    expect(outcome!.detail).toContain('found queued afterwards');
   });
 
   it('sends the request again only when the re-read shows nothing pending', async () => {
@@ -218,7 +218,7 @@ describe('core: a take-snapshot request whose answer was lost', () => {
     const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
 
     expect(atlas.callsOf('takeSnapshot')).toHaveLength(2);
-    expect(outcome.code).toBe('SNAPSHOT_REQUESTED');
+    expect(outcome!.code).toBe('SNAPSHOT_REQUESTED');
   });
 
   it('gives up with ATLAS_UNREACHABLE after two unanswered requests', async () => {

@@ -202,12 +202,12 @@ describe('handler', () => {
     expect(h.atlas.calls).toHaveLength(0);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
     const [message] = published();
-    expect(message.MessageAttributes).toEqual({
+    expect(message!.MessageAttributes).toEqual({
       status: { DataType: 'String', StringValue: 'ERROR' },
       code: { DataType: 'String', StringValue: 'INVALID_INPUT' },
       trigger: { DataType: 'String', StringValue: 'manual' },
     });
-    expect(JSON.parse(JSON.parse(message.Message!).default).detail).toContain(
+    expect(JSON.parse(JSON.parse(message!.Message!).default).detail).toContain(
       'event.retentionInDays must be an integer >= 1, got -1',
     );
   });
@@ -217,7 +217,7 @@ describe('handler', () => {
 
     await expect(h.handler({}, lambdaContext)).rejects.toThrow('INVALID_CONFIG');
 
-    const doc = JSON.parse(JSON.parse(published()[0].Message!).default) as Outcome;
+    const doc = JSON.parse(JSON.parse(published()[0]!.Message!).default) as Outcome;
     expect(doc).toMatchObject({
       status: 'ERROR',
       code: 'INVALID_CONFIG',
@@ -268,14 +268,14 @@ describe('handler', () => {
     const h = harness();
     await h.handler(scheduled, lambdaContext);
     const options = h.factoryCalls[0];
-    expect(options.baseUrl).toBe('https://cloud.mongodb.com');
-    expect(options.credentials).toEqual({
+    expect(options!.baseUrl).toBe('https://cloud.mongodb.com');
+    expect(options!.credentials).toEqual({
       kind: 'serviceAccount',
       clientId: 'mdb_sa_id_1',
       clientSecret: CLIENT_SECRET,
     });
-    expect(options.deadline.remainingMs()).toBeLessThan(60_000);
-    expect(options.deadline.remainingMs()).toBeGreaterThan(50_000);
+    expect(options!.deadline.remainingMs()).toBeLessThan(60_000);
+    expect(options!.deadline.remainingMs()).toBeGreaterThan(50_000);
   });
 
   it('never writes the client secret or an Authorization value into a log line; lines are JSON tagged with the target', async () => {

@@ -37,7 +37,8 @@ describe('notification format', () => {
     expect(long.length).toBe(100);
     expect(long.startsWith('[ERROR] Atlas snapshot Cxxx')).toBe(true);
     expect(long.endsWith('...')).toBe(true);
-    expect(subjectFor({ ...base, clusterName: undefined, code: 'INVALID_INPUT' })).toBe(
+    const { clusterName: _cluster, ...withoutCluster } = base;
+    expect(subjectFor({ ...withoutCluster, code: 'INVALID_INPUT' })).toBe(
       '[ERROR] Atlas snapshot all targets: INVALID_INPUT',
     );
     expect(subjectFor({ ...base, clusterName: '*', status: 'SKIPPED', code: 'NO_CLUSTERS' })).toBe(
@@ -46,7 +47,8 @@ describe('notification format', () => {
   });
 
   it('leaves out the attributes that do not apply (SNS refuses empty values)', () => {
-    const n = formatNotification({ ...base, projectId: undefined, clusterName: undefined, code: 'INVALID_INPUT' });
+    const { projectId: _project, clusterName: _cluster, ...untargeted } = base;
+    const n = formatNotification({ ...untargeted, code: 'INVALID_INPUT' });
     expect(Object.keys(n.attributes)).toEqual(['status', 'code', 'trigger']);
   });
 

@@ -28,7 +28,7 @@ function rawGet(url: string, token: string): { done: Promise<{ status?: number; 
   const done = new Promise<{ status?: number; error?: string }>((resolve) => {
     req.on('response', (res) => {
       res.resume();
-      resolve({ status: res.statusCode });
+      resolve({ status: res.statusCode! });
     });
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
   });

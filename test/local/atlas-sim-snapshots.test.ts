@@ -16,7 +16,7 @@ async function simWith(clusters: Parameters<Sim['addCluster']>[1][], compliance?
     snapshotTiming: { queuedMs: 10_000, inProgressMs: 60_000 },
     seed: {
       ...credentials,
-      projects: [{ id: PROJECT, clusters, compliance: compliance ? { minRetentionDays: compliance } : undefined }],
+      projects: [{ id: PROJECT, clusters, ...(compliance ? { compliance: { minRetentionDays: compliance } } : {}) }],
     },
   });
 }

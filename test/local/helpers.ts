@@ -85,9 +85,10 @@ export async function bearerToken(sim: AtlasSimulator): Promise<string> {
 export interface CallOptions {
   method?: string;
   accept?: string | null;
-  authorization?: string;
+  /** Undefined (or absent): no Authorization header. */
+  authorization?: string | undefined;
   body?: unknown;
-  contentType?: string;
+  contentType?: string | undefined;
 }
 
 /** One request to the simulator; `accept: null` sends no Atlas media type. */
@@ -100,7 +101,13 @@ export async function call(sim: AtlasSimulator, path: string, options: CallOptio
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['Content-Type'] = options.contentType ?? SNAPSHOTS_V;
   }
-  return reply(await fetch(`${sim.url}${path}`, { method: options.method ?? 'GET', headers, body }));
+  return reply(
+    await fetch(`${sim.url}${path}`, {
+      method: options.method ?? 'GET',
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    }),
+  );
 }
 
 export async function bearerCall(sim: AtlasSimulator, path: string, options: CallOptions = {}): Promise<Reply> {

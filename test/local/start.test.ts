@@ -121,7 +121,7 @@ describe('formatting a request-log entry', () => {
   });
 
   it('says when no answer came (a reset or hang fault)', () => {
-    const line = formatAtlasCall(callFromLogEntry(entry({ status: undefined, fault: 'reset' })));
+    const line = formatAtlasCall(callFromLogEntry(entry({ fault: 'reset' })));
 
     expect(line).toMatch(/atlas {5}--- .* no answer \(reset\)$/);
   });
@@ -265,7 +265,7 @@ describe('formatting a notification', () => {
     const lines = formatNotification(message, ANSI, { attributes: true });
 
     expect(lines[0]).toContain('\u001b[32m');
-    expect(stripAnsi(lines[1])).toContain('attributes: status=SUCCESS code=SNAPSHOT_REQUESTED');
+    expect(stripAnsi(lines[1]!)).toContain('attributes: status=SUCCESS code=SNAPSHOT_REQUESTED');
   });
 });
 

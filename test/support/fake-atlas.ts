@@ -128,7 +128,13 @@ export function lostAnswer(fake: FakeAtlas): (call: Call) => Error {
   return (call) => {
     const key = `${call.projectId}/${call.clusterName}`;
     const list = fake.snapshots.get(key) ?? [];
-    list.push(snapshot({ snapshotType: 'onDemand', status: 'queued', description: call.body?.description }));
+    list.push(
+      snapshot({
+        snapshotType: 'onDemand',
+        status: 'queued',
+        ...(call.body !== undefined ? { description: call.body.description } : {}),
+      }),
+    );
     fake.snapshots.set(key, list);
     return new AmbiguousRequestError('socket hang up after the request was sent');
   };

@@ -194,7 +194,7 @@ function parseDigestParams(text: string): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
   for (const m of text.matchAll(re)) {
-    const name = m[1].toLowerCase();
+    const name = m[1]!.toLowerCase();
     out[name] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
   }
   return out;
