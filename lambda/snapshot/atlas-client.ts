@@ -15,12 +15,14 @@ import {
   selectDigestChallenge,
   type DigestChallengeCache,
 } from './digest';
-import { AmbiguousRequestError, AtlasApiError, CodedError, Codes, describeError } from './errors';
+import { Codes } from './codes';
+import { AmbiguousRequestError, AtlasApiError, CodedError, describeError } from './errors';
 import { defaultTokenCache, tokenCacheKey, type IssuedToken, type TokenCache } from './token-cache';
 import type {
   AtlasApi,
   AtlasCluster,
   AtlasCredentials,
+  AtlasProject,
   AtlasSnapshot,
   Deadline,
   Logger,
@@ -32,6 +34,7 @@ export const USER_AGENT = `atlas-snapshot-scheduler/${version}`;
 /** Resource versions (ATLAS.md "Base URL and versions"). */
 export const CLUSTERS_MEDIA_TYPE = 'application/vnd.atlas.2024-08-05+json';
 export const SNAPSHOTS_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
+export const GROUPS_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -94,7 +97,7 @@ const transport = axios.create({
 });
 
 interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Path and query, appended to the base URL. */
   path: string;
   accept: string;
@@ -168,6 +171,31 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
       const path = `${base}/shardedClusters`;
       const page = expectShape(await getJson(path, SNAPSHOTS_MEDIA_TYPE), isPage, 'a list document', path);
       return page.results.map((item) => expectShape(item, isSnapshot, 'a snapshot document', path));
+    },
+
+    async listProjects() {
+      return readAllPages('/api/atlas/v2/groups', GROUPS_MEDIA_TYPE, isProject, 'a project document');
+    },
+
+    async getSnapshot(projectId, clusterName, snapshotId, sharded) {
+      const base = `${groupPath(projectId)}/clusters/${encodeURIComponent(clusterName)}/backup/snapshots`;
+      const path = `${base}/${sharded ? 'shardedCluster/' : ''}${encodeURIComponent(snapshotId)}`;
+      return expectShape(await getJson(path, SNAPSHOTS_MEDIA_TYPE), isSnapshot, 'a snapshot document', path);
+    },
+
+    async setSnapshotRetention(projectId, clusterName, snapshotId, retention) {
+      const path = `${groupPath(projectId)}/clusters/${encodeURIComponent(clusterName)}/backup/snapshots/${encodeURIComponent(snapshotId)}`;
+      const request: HttpRequest = {
+        method: 'PATCH',
+        path,
+        accept: SNAPSHOTS_MEDIA_TYPE,
+        contentType: SNAPSHOTS_MEDIA_TYPE,
+        body: JSON.stringify({ retentionUnit: retention.retentionUnit, retentionValue: retention.retentionValue }),
+        // Setting the same retention twice leaves the same snapshot: safe to resend.
+        idempotent: true,
+      };
+      const response = await sendAuthenticated(request);
+      return expectShape(parseJson(response, request), isSnapshot, 'a snapshot document', path);
     },
 
     async takeSnapshot(projectId, clusterName, body: TakeSnapshotRequest) {
@@ -627,6 +655,10 @@ function isPage(value: unknown): value is Page {
 
 function isCluster(value: unknown): value is AtlasCluster {
   return isPlainObject(value) && typeof value.name === 'string';
+}
+
+function isProject(value: unknown): value is AtlasProject {
+  return isPlainObject(value) && typeof value.id === 'string';
 }
 
 function isSnapshot(value: unknown): value is AtlasSnapshot {

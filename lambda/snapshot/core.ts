@@ -3,7 +3,8 @@
  * over the `AtlasApi` port: no AWS SDK, no axios, no process.env. Every path ends in an Outcome;
  * nothing a target does can stop another target.
  */
-import { AmbiguousRequestError, CodedError, Codes, describeError, isCodedError } from './errors';
+import { AtlasCodes, Codes } from './codes';
+import { AmbiguousRequestError, CodedError, describeError, isCodedError } from './errors';
 import type { RunRequest } from './event';
 import type { AtlasApi, AtlasCluster, AtlasSnapshot, Logger, Outcome, Status, Target } from './types';
 import { mapInOrder, mapWithConcurrency, roundRobinOrder } from './pool';
@@ -39,6 +40,7 @@ export function outcomeFactory(ctx: Pick<RunContext, 'request' | 'invocationId' 
     const outcome: Outcome = {
       status,
       code,
+      stage: 'request',
       ...(target.projectId !== undefined ? { projectId: target.projectId } : {}),
       ...(target.clusterName !== undefined ? { clusterName: target.clusterName } : {}),
       ...extra,
@@ -203,7 +205,7 @@ async function readCluster(atlas: AtlasApi, target: Target): Promise<AtlasCluste
   try {
     return await atlas.getCluster(target.projectId, target.clusterName);
   } catch (e: unknown) {
-    if (isCodedError(e) && e.code === Codes.CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API) {
+    if (isCodedError(e) && e.code === AtlasCodes.CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API) {
       return { name: target.clusterName, replicationSpecs: [{ regionConfigs: [{ providerName: 'FLEX' }] }] };
     }
     throw e;
@@ -226,7 +228,7 @@ async function requestSnapshot(
       logger.info('snapshot requested', { snapshotId: snapshot.id, snapshotStatus: snapshot.status });
       return make(target, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, { ...requested, ...snapshotFields(snapshot) });
     } catch (e: unknown) {
-      if (isCodedError(e) && e.code === Codes.UNFINISHED_ON_DEMAND_SNAPSHOT) {
+      if (isCodedError(e) && e.code === AtlasCodes.UNFINISHED_ON_DEMAND_SNAPSHOT) {
         // Another run (or a person) started one between our list and our request.
         logger.info('Atlas reports an unfinished on-demand snapshot: skipping');
         const pending = await findPendingQuietly(atlas, target, sharded, logger);

@@ -4,7 +4,8 @@
  * derived from it (value, key names' values, SDK error text about it) reaches a message.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CodedError, Codes } from './errors';
+import { Codes } from './codes';
+import { CodedError } from './errors';
 import type { AtlasCredentials } from './types';
 import { checkBaseUrl, isPlainObject } from './validation';
 

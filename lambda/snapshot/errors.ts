@@ -1,31 +1,9 @@
 /**
- * Errors that carry a stable outcome code (DESIGN.md section 6). Anything else that reaches the
- * top of a target is reported as ATLAS_UNREACHABLE or UNEXPECTED_ERROR by the core.
+ * Errors that carry a stable outcome code (codes.ts, docs/notifications.md). Anything else that
+ * reaches the top of a target is reported as ATLAS_UNREACHABLE or UNEXPECTED_ERROR by the core.
  */
 
-export const Codes = {
-  SNAPSHOT_REQUESTED: 'SNAPSHOT_REQUESTED',
-  SNAPSHOT_IN_PROGRESS: 'SNAPSHOT_IN_PROGRESS',
-  DRY_RUN: 'DRY_RUN',
-  INVALID_INPUT: 'INVALID_INPUT',
-  INVALID_CONFIG: 'INVALID_CONFIG',
-  SECRET_UNAVAILABLE: 'SECRET_UNAVAILABLE',
-  SECRET_INVALID: 'SECRET_INVALID',
-  UNSUPPORTED_CLUSTER: 'UNSUPPORTED_CLUSTER',
-  BACKUP_NOT_ENABLED: 'BACKUP_NOT_ENABLED',
-  ATLAS_UNREACHABLE: 'ATLAS_UNREACHABLE',
-  ATLAS_AUTH_FAILED: 'ATLAS_AUTH_FAILED',
-  /** A `"*"` target whose project has no clusters at all. */
-  NO_CLUSTERS: 'NO_CLUSTERS',
-  /** Atlas's own code for the race on the take-snapshot call. */
-  UNFINISHED_ON_DEMAND_SNAPSHOT: 'UNFINISHED_ON_DEMAND_SNAPSHOT',
-  /** Atlas's answer when the cluster API is called for a flex cluster. */
-  CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API',
-  /** Atlas answered 2xx with a body that is not the JSON document the endpoint promises. */
-  ATLAS_INVALID_RESPONSE: 'ATLAS_INVALID_RESPONSE',
-  /** A bug or an answer we could not interpret; never expected. */
-  UNEXPECTED_ERROR: 'UNEXPECTED_ERROR',
-} as const;
+import { Codes } from './codes';
 
 export interface CodedErrorOptions {
   httpStatus?: number;

@@ -8,20 +8,14 @@ import type { ConfigResult, FunctionConfig } from './config';
 import { DEFAULT_ATLAS_BASE_URL } from './contract';
 import { runTargets, errorExtra, outcomeFactory } from './core';
 import type { ParsedSecret } from './credentials';
-import { Codes, describeError } from './errors';
+import { Codes } from './codes';
+import { describeError } from './errors';
 import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './event';
 import { emfRecord } from './metrics';
 import type { Publisher } from './notify';
 import { createLimiter } from './pool';
-import type { AtlasApi, AtlasCredentials, Deadline, Logger, Outcome, Target, Trigger } from './types';
+import type { AtlasApi, AtlasClientFactoryOptions, Deadline, Logger, Outcome, Target, Trigger } from './types';
 import { isPlainObject } from './validation';
-
-export interface AtlasClientFactoryOptions {
-  baseUrl: string;
-  credentials: AtlasCredentials;
-  deadline: Deadline;
-  logger: Logger;
-}
 
 export interface HandlerDeps {
   config: ConfigResult;

@@ -5,7 +5,7 @@
  * per cluster; project and cluster ride along as searchable properties instead.
  */
 import { METRIC_DIMENSION_FUNCTION, METRIC_NAMESPACE, METRIC_SNAPSHOT_SECURED, METRIC_TARGET_ERRORS } from './contract';
-import { Codes } from './errors';
+import { Codes } from './codes';
 import type { Outcome } from './types';
 
 /** True when the target's latest on-demand snapshot is requested or already under way. */

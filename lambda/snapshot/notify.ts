@@ -5,7 +5,7 @@
  * adapter over the SNS client.
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import { Codes } from './errors';
+import { AtlasCodes, Codes } from './codes';
 import type { Outcome } from './types';
 
 export interface Notification {
@@ -57,7 +57,7 @@ export function adviceFor(o: Outcome): string {
       return 'This cluster tier has no on-demand snapshots. Remove it from the targets, or upgrade it to a dedicated cluster (M10+).';
     case Codes.BACKUP_NOT_ENABLED:
       return 'Enable Cloud Backup on the cluster in Atlas (cluster > Edit configuration > Backups), or remove it from the targets.';
-    case 'IP_ADDRESS_NOT_ON_ACCESS_LIST':
+    case AtlasCodes.IP_ADDRESS_NOT_ON_ACCESS_LIST:
       return (
         "Add the function's egress IP to the API access list of the service account or API key in the secret " +
         '(Atlas: Organization > Access Manager > Applications > Service Accounts or API Keys > the account or key > Add Access List Entry), then run again. ' +
@@ -65,14 +65,14 @@ export function adviceFor(o: Outcome): string {
         'with {"mode":"vpc"}, your VPC\'s NAT address. Without egress the function calls Atlas from Lambda\'s shared, changing ' +
         'addresses (the one Atlas saw is in the detail above): deploy with egress rather than adding it (README, IP access list).'
       );
-    case 'CLUSTER_NOT_FOUND':
+    case AtlasCodes.CLUSTER_NOT_FOUND:
       return 'Check the clusterName in the targets: the cluster may have been renamed or deleted.';
-    case 'GROUP_NOT_FOUND':
+    case AtlasCodes.GROUP_NOT_FOUND:
       return "Check the projectId in the targets, and that the credentials belong to that project's organization.";
-    case 'RATE_LIMITED_TOKEN_BUCKET':
-    case 'RATE_LIMITED':
+    case AtlasCodes.RATE_LIMITED_TOKEN_BUCKET:
+    case AtlasCodes.RATE_LIMITED:
       return 'Atlas rate-limited the calls beyond the time left. Lower ATLAS_CONCURRENCY, spread targets over schedules, or raise the timeout.';
-    case 'SNAPSHOT_RETENTION_LESS_THAN_BACKUP_COMPLIANCE_POLICY':
+    case AtlasCodes.SNAPSHOT_RETENTION_LESS_THAN_BACKUP_COMPLIANCE_POLICY:
       return "Raise retentionInDays to at least the project's Backup Compliance Policy minimum.";
     default:
       if (o.httpStatus === 401 || o.httpStatus === 403) {
@@ -102,6 +102,10 @@ const FIELD_ORDER: Array<keyof Outcome> = [
   'timestamp',
 ];
 
+function fieldText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 export function emailBody(o: Outcome): string {
   const cluster = o.clusterName
     ? `cluster ${o.clusterName}${o.projectId ? ` (project ${o.projectId})` : ''}`
@@ -120,7 +124,7 @@ export function emailBody(o: Outcome): string {
     `Run: ${o.trigger}${o.dryRun ? ' (dry run)' : ''} at ${o.timestamp}, Lambda request id ${o.invocationId}`,
     '',
     'Details:',
-    ...FIELD_ORDER.filter((k) => o[k] !== undefined).map((k) => `  ${k}: ${String(o[k])}`),
+    ...FIELD_ORDER.filter((k) => o[k] !== undefined).map((k) => `  ${k}: ${fieldText(o[k])}`),
   ];
   return lines.join('\n');
 }

@@ -148,7 +148,7 @@ describe('parseConfig: every bad value is refused, naming the field, the value a
     [
       'bad projectId',
       { targets: [{ projectId: 'not-hex', clusterName: 'C' }] },
-      'atlasSnapshot.targets[0].projectId must be 24 lowercase hex characters (^[a-f0-9]{24}$), got "not-hex"',
+      'atlasSnapshot.targets[0].projectId must be 24 lowercase hex characters (^[a-f0-9]{24}$) or "*" (every project), got "not-hex"',
     ],
     [
       'bad clusterName',
@@ -158,12 +158,12 @@ describe('parseConfig: every bad value is refused, naming the field, the value a
     [
       'target not an object',
       { targets: ['5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0'] },
-      'atlasSnapshot.targets[0] must be an object { "projectId": "<24 hex>", "clusterName": "<name>" | "*" }, got "5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0"',
+      'atlasSnapshot.targets[0] must be an object { "projectId": "<24 hex>" | "*", "clusterName": "<name>" | "*", "tags"?: { ... } }, got "5f1d7a3b2c4e6f8a9b0c1d2e/Cluster0"',
     ],
     [
       'unknown target field',
       { targets: [{ projectId: PROJECT_ID, clusterName: 'C', region: 'eu' }] },
-      'atlasSnapshot.targets[0].region is not a known field (allowed: projectId, clusterName)',
+      'atlasSnapshot.targets[0].region is not a known field (allowed: projectId, clusterName, tags)',
     ],
     [
       'duplicate target',
@@ -178,7 +178,7 @@ describe('parseConfig: every bad value is refused, naming the field, the value a
     [
       'no targets',
       { targets: [] },
-      'atlasSnapshot.targets must be a non-empty array of { "projectId", "clusterName" }, got []',
+      'atlasSnapshot.targets must be a non-empty array of { "projectId", "clusterName", "tags"? }, got []',
     ],
     [
       'no schedules',

@@ -11,7 +11,8 @@ import {
   type AtlasClientOptions,
 } from '../../lambda/snapshot/atlas-client';
 import { DigestChallengeCache } from '../../lambda/snapshot/digest';
-import { AmbiguousRequestError, AtlasApiError, CodedError, Codes } from '../../lambda/snapshot/errors';
+import { Codes } from '../../lambda/snapshot/codes';
+import { AmbiguousRequestError, AtlasApiError, CodedError } from '../../lambda/snapshot/errors';
 import { TokenCache, tokenCacheKey } from '../../lambda/snapshot/token-cache';
 import type { AtlasApi, AtlasCredentials, Logger } from '../../lambda/snapshot/types';
 import {

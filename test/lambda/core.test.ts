@@ -50,6 +50,7 @@ describe('core: one cluster', () => {
     expect(outcome).toEqual({
       status: 'SUCCESS',
       code: 'SNAPSHOT_REQUESTED',
+      stage: 'request',
       projectId: P1,
       clusterName: 'Cluster0',
       snapshotId: expect.stringMatching(/^[0-9a-f]{24}$/),

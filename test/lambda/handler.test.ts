@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFunctionConfig } from '../../lambda/snapshot/config';
 import { SecretSource } from '../../lambda/snapshot/credentials';
 import { AtlasApiError } from '../../lambda/snapshot/errors';
-import { createHandler, InvocationFailedError, type AtlasClientFactoryOptions } from '../../lambda/snapshot/handler';
+import { createHandler, InvocationFailedError } from '../../lambda/snapshot/handler';
+import type { AtlasClientFactoryOptions } from '../../lambda/snapshot/types';
 import { createLogger } from '../../lambda/snapshot/logger';
 import { snsPublisher } from '../../lambda/snapshot/notify';
 import type { Outcome } from '../../lambda/snapshot/types';
@@ -113,6 +114,7 @@ describe('handler', () => {
       [
         'clusterName',
         'code',
+        'stage',
         'description',
         'dryRun',
         'expiresAt',

@@ -5,6 +5,7 @@ import type { Outcome } from '../../lambda/snapshot/types';
 const base: Outcome = {
   status: 'ERROR',
   code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+  stage: 'request',
   projectId: '5f1d7a3b2c4e6f8a9b0c1d2e',
   clusterName: 'Cluster0',
   httpStatus: 403,

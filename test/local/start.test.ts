@@ -66,6 +66,7 @@ const REAL_DRY_RUN: RealOptions = {
 const outcome = (extra: Partial<Outcome>): Outcome => ({
   status: 'SUCCESS',
   code: 'SNAPSHOT_REQUESTED',
+  stage: 'request',
   projectId: DEMO_PROJECT_ID,
   clusterName: 'Cluster0',
   trigger: 'schedule',

@@ -3,7 +3,14 @@
  * failures per method, and a call log. Plain data, no HTTP.
  */
 import { AmbiguousRequestError, AtlasApiError } from '../../lambda/snapshot/errors';
-import type { AtlasApi, AtlasCluster, AtlasSnapshot, TakeSnapshotRequest } from '../../lambda/snapshot/types';
+import type {
+  AtlasApi,
+  AtlasCluster,
+  AtlasProject,
+  AtlasSnapshot,
+  RetentionSetting,
+  TakeSnapshotRequest,
+} from '../../lambda/snapshot/types';
 
 type Method = keyof AtlasApi;
 export interface Call {
@@ -12,6 +19,8 @@ export interface Call {
   clusterName?: string;
   sharded?: boolean;
   body?: TakeSnapshotRequest;
+  snapshotId?: string;
+  retention?: RetentionSetting;
 }
 
 let nextId = 1;
@@ -105,6 +114,36 @@ export class FakeAtlas implements AtlasApi {
     await this.enter({ method: 'listSnapshots', projectId, clusterName, sharded });
     this.cluster(projectId, clusterName);
     return [...(this.snapshots.get(`${projectId}/${clusterName}`) ?? [])];
+  }
+
+  async listProjects(): Promise<AtlasProject[]> {
+    await this.enter({ method: 'listProjects', projectId: '*' });
+    return [...this.projects.keys()].map((id) => ({ id, name: `Project ${id.slice(-4)}` }));
+  }
+
+  async getSnapshot(
+    projectId: string,
+    clusterName: string,
+    snapshotId: string,
+    sharded: boolean,
+  ): Promise<AtlasSnapshot> {
+    await this.enter({ method: 'getSnapshot', projectId, clusterName, sharded, snapshotId });
+    this.cluster(projectId, clusterName);
+    const found = (this.snapshots.get(`${projectId}/${clusterName}`) ?? []).find((s) => s.id === snapshotId);
+    if (!found) throw new AtlasApiError('SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists.`, 404);
+    return found;
+  }
+
+  async setSnapshotRetention(
+    projectId: string,
+    clusterName: string,
+    snapshotId: string,
+    retention: RetentionSetting,
+  ): Promise<AtlasSnapshot> {
+    await this.enter({ method: 'setSnapshotRetention', projectId, clusterName, snapshotId, retention });
+    const found = (this.snapshots.get(`${projectId}/${clusterName}`) ?? []).find((s) => s.id === snapshotId);
+    if (!found) throw new AtlasApiError('SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists.`, 404);
+    return found;
   }
 
   async takeSnapshot(projectId: string, clusterName: string, body: TakeSnapshotRequest): Promise<AtlasSnapshot> {
