@@ -10,18 +10,18 @@ import type { AddressInfo, Socket } from 'node:net';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {
-  constructor() {
-    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
+  constructor(maxBytes: number = MAX_BODY_BYTES) {
+    super(`request body larger than ${maxBytes} bytes`);
   }
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage, maxBytes: number = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -5,6 +5,7 @@
  * deserializer reads to build `ResourceNotFoundException`, `AccessDeniedException`, ...
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type HangOptions, type Hangable, HangScript } from './faults';
 import { type AwsAnswer, type AwsRequest, requestId } from './wire';
 
 const JSON_11 = 'application/x-amz-json-1.1';
@@ -61,8 +62,9 @@ function errorAnswer(type: string, status: number, message: string): AwsAnswer {
   return jsonAnswer(status, { __type: type, Message: message }, type);
 }
 
-export class SecretsManagerStandIn {
+export class SecretsManagerStandIn implements Hangable {
   private readonly secrets = new Map<string, StoredSecret>();
+  private readonly hangs = new HangScript();
   /** Reset to undefined by failAll(undefined). */
   private globalFailure?: SecretFailure | undefined;
   /** Every request, in order. */
@@ -105,6 +107,15 @@ export class SecretsManagerStandIn {
   /** Makes every read fail (undefined restores normal answers). */
   failAll(failure: SecretFailure | undefined): void {
     this.globalFailure = failure;
+  }
+
+  /** The next `count` requests are read and never answered (until the server closes). */
+  hangNext(count: number, options: HangOptions = {}): void {
+    this.hangs.hangNext(count, options);
+  }
+
+  takeHang(): HangOptions | undefined {
+    return this.hangs.takeHang();
   }
 
   /** Successful GetSecretValue answers so far (optionally of one secret, by name). */

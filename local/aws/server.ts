@@ -1,12 +1,15 @@
 /**
- * Local Secrets Manager and SNS behind one loopback endpoint, told apart the way AWS's own
- * front ends would: a JSON 1.1 `X-Amz-Target: secretsmanager.*` request is Secrets Manager, a
- * Query form body with `Action=` is SNS. The function reaches it only through the SDK's
- * standard settings (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_SNS` or
+ * Local Secrets Manager, SNS and EventBridge Scheduler behind one loopback endpoint, told apart
+ * the way AWS's own front ends would: a JSON 1.1 `X-Amz-Target: secretsmanager.*` request is
+ * Secrets Manager, a Query form body with `Action=` is SNS, a restJson1 request on `/schedules`
+ * is Scheduler. The function reaches it only through the SDK's standard settings
+ * (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL_SCHEDULER` or
  * `AWS_ENDPOINT_URL`), which `env` lists ready to merge into a process environment.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, headerValue, listen, mediaType, readBody, sleep } from '../http';
+import type { Hangable } from './faults';
+import { SchedulerStandIn, schedulerError } from './scheduler';
 import { type SecretSeed, SecretsManagerStandIn } from './secrets-manager';
 import { SnsStandIn, xmlError } from './sns';
 import {
@@ -18,6 +21,14 @@ import {
   parseSigV4,
   requestId,
 } from './wire';
+
+/**
+ * Request bodies above this are refused. Well above what SNS and Scheduler accept (a 256 KB
+ * PublishBatch grows up to threefold once form-encoded), so their own size errors answer first.
+ */
+const MAX_AWS_BODY_BYTES = 4 * 1024 * 1024;
+
+export type AwsService = 'secretsmanager' | 'sns' | 'scheduler';
 
 export interface LocalAwsOptions {
   /** Default 127.0.0.1. */
@@ -31,14 +42,21 @@ export interface LocalAwsOptions {
   secrets?: SecretSeed[];
   /** Topic names or ARNs to create. */
   topics?: string[];
+  /** Scheduler schedule groups to create besides `default`. */
+  scheduleGroups?: string[];
   /** Added before every answer (real time). Default 0. */
   latencyMs?: number;
+  /** Creation times of schedules (epoch ms). Default Date.now. */
+  clock?: () => number;
 }
 
 export interface AwsRequestRecord {
-  service: 'secretsmanager' | 'sns' | 'unknown';
+  service: AwsService | 'unknown';
   operation: string;
+  /** 0 while unanswered (and for ever when the request hung). */
   status: number;
+  /** Left unanswered on purpose (`hangNext`). */
+  hung?: boolean;
   /** From the SigV4 credential scope. */
   region?: string;
   accessKeyId?: string;
@@ -46,7 +64,7 @@ export interface AwsRequestRecord {
 }
 
 export interface LocalAws {
-  /** `http://127.0.0.1:<port>`, the endpoint for both services. */
+  /** `http://127.0.0.1:<port>`, the endpoint for every service. */
   readonly endpoint: string;
   readonly region: string;
   readonly accountId: string;
@@ -54,17 +72,29 @@ export interface LocalAws {
   readonly env: Record<string, string>;
   readonly secretsManager: SecretsManagerStandIn;
   readonly sns: SnsStandIn;
-  /** Every request to either service, in order. */
+  readonly scheduler: SchedulerStandIn;
+  /** Every request to any service, in order. */
   readonly requests: AwsRequestRecord[];
-  setLatency(ms: number): void;
+  /** Real time added before every answer, or before the answers of one service (which wins). */
+  setLatency(ms: number, service?: AwsService): void;
   close(): Promise<void>;
 }
 
 interface Context {
   secretsManager: SecretsManagerStandIn;
   sns: SnsStandIn;
+  scheduler: SchedulerStandIn;
   requests: AwsRequestRecord[];
   latencyMs: number;
+  serviceLatencyMs: Partial<Record<AwsService, number>>;
+}
+
+/** A request matched to a service: who it is for, and how to answer it. */
+interface Routed {
+  service: AwsService;
+  operation: string;
+  standIn: Hangable;
+  answer: () => AwsAnswer;
 }
 
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
@@ -73,11 +103,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const context: Context = {
     secretsManager: new SecretsManagerStandIn(region, accountId),
     sns: new SnsStandIn(region, accountId),
+    scheduler: new SchedulerStandIn(region, accountId, options.clock),
     requests: [],
     latencyMs: options.latencyMs ?? 0,
+    serviceLatencyMs: {},
   };
   for (const secret of options.secrets ?? []) context.secretsManager.putSecret(secret);
   for (const topic of options.topics ?? []) context.sns.addTopic(topic);
+  for (const group of options.scheduleGroups ?? []) context.scheduler.addScheduleGroup(group);
   const server = await listen(
     (req, res) =>
       void onRequest(context, req, res).catch(() => {
@@ -93,9 +126,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     env: sdkEnvironment(server.url, region),
     secretsManager: context.secretsManager,
     sns: context.sns,
+    scheduler: context.scheduler,
     requests: context.requests,
-    setLatency: (ms) => {
-      context.latencyMs = ms;
+    setLatency: (ms, service) => {
+      if (service === undefined) context.latencyMs = ms;
+      else context.serviceLatencyMs[service] = ms;
     },
     close: () => server.close(),
   };
@@ -109,6 +144,7 @@ export function sdkEnvironment(endpoint: string, region: string): Record<string,
     AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
     AWS_ENDPOINT_URL_SNS: endpoint,
+    AWS_ENDPOINT_URL_SCHEDULER: endpoint,
     // Never fall back to instance metadata when something is missing.
     AWS_EC2_METADATA_DISABLED: 'true',
   };
@@ -117,7 +153,7 @@ export function sdkEnvironment(endpoint: string, region: string): Record<string,
 async function onRequest(context: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let body: string;
   try {
-    body = await readBody(req);
+    body = await readBody(req, MAX_AWS_BODY_BYTES);
   } catch (error: unknown) {
     if (error instanceof BodyTooLargeError) return write(res, jsonError('RequestEntityTooLarge', 413, error.message));
     throw error;
@@ -132,47 +168,117 @@ async function onRequest(context: Context, req: IncomingMessage, res: ServerResp
     timestamp: new Date().toISOString(),
   };
   context.requests.push(record);
-  const answer = route(context, req, request, record);
+  const routed = route(context, req, request);
+  if (!('service' in routed)) {
+    record.status = routed.status;
+    return write(res, routed);
+  }
+  record.service = routed.service;
+  record.operation = routed.operation;
+  const hang = routed.standIn.takeHang();
+  if (hang) {
+    // Read, (optionally) acted on, never answered: the socket stays open until the client gives up or close().
+    record.hung = true;
+    if (hang.afterHandling) routed.answer();
+    return;
+  }
+  const answer = routed.answer();
   record.status = answer.status;
-  if (context.latencyMs > 0) await sleep(context.latencyMs);
+  const latency = context.serviceLatencyMs[routed.service] ?? context.latencyMs;
+  if (latency > 0) await sleep(latency);
   write(res, answer);
 }
 
-function route(context: Context, req: IncomingMessage, request: AwsRequest, record: AwsRequestRecord): AwsAnswer {
+function route(context: Context, req: IncomingMessage, request: AwsRequest): Routed | AwsAnswer {
+  const url = new URL(req.url ?? '/', 'http://local');
+  if (
+    url.pathname === '/schedules' ||
+    url.pathname.startsWith('/schedules/') ||
+    url.pathname.startsWith('/schedule-groups')
+  ) {
+    return routeScheduler(context, req.method ?? 'GET', url, request);
+  }
   const target = headerValue(req, 'x-amz-target');
-  if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
-    return jsonError('UnknownOperationException', 404, 'Only POST / is served here.');
+  if (req.method !== 'POST' || url.pathname !== '/') {
+    return jsonError('UnknownOperationException', 404, 'Only POST / and /schedules are served here.');
   }
   if (target?.startsWith('secretsmanager.')) {
-    record.service = 'secretsmanager';
-    record.operation = target.slice('secretsmanager.'.length);
-    const refused = checkSignature(request.scope, 'secretsmanager', 'json');
-    return refused ?? context.secretsManager.handle(record.operation, request);
+    const operation = target.slice('secretsmanager.'.length);
+    return {
+      service: 'secretsmanager',
+      operation,
+      standIn: context.secretsManager,
+      answer: () =>
+        checkSignature(request.scope, 'secretsmanager', 'json') ?? context.secretsManager.handle(operation, request),
+    };
   }
   if (mediaType(headerValue(req, 'content-type')) === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(request.body);
-    record.service = 'sns';
-    record.operation = form.get('Action') ?? '';
-    const refused = checkSignature(request.scope, 'sns', 'xml');
-    return refused ?? context.sns.handle(form, request);
+    return {
+      service: 'sns',
+      operation: form.get('Action') ?? '',
+      standIn: context.sns,
+      answer: () => checkSignature(request.scope, 'sns', 'xml') ?? context.sns.handle(form, request),
+    };
   }
   return jsonError('UnknownOperationException', 400, `Unknown target ${target ?? '(none)'}.`);
+}
+
+/** restJson1 routes: the operation is the method and the path, `{Name}` the one segment after `/schedules/`. */
+function routeScheduler(context: Context, method: string, url: URL, request: AwsRequest): Routed {
+  const segments = url.pathname.split('/').slice(1);
+  const [resource, encodedName, ...rest] = segments;
+  let name: string | undefined;
+  try {
+    name = encodedName === undefined ? undefined : decodeURIComponent(encodedName);
+  } catch {
+    name = encodedName;
+  }
+  const operation = schedulerOperation(
+    resource ?? '',
+    method,
+    name !== undefined && rest.length === 0,
+    name === undefined,
+  );
+  return {
+    service: 'scheduler',
+    operation,
+    standIn: context.scheduler,
+    answer: () =>
+      checkSignature(request.scope, 'scheduler', 'rest') ??
+      context.scheduler.handle({
+        ...request,
+        operation,
+        query: url.searchParams,
+        ...(name !== undefined ? { name } : {}),
+      }),
+  };
+}
+
+function schedulerOperation(resource: string, method: string, oneItem: boolean, collection: boolean): string {
+  const noun = resource === 'schedule-groups' ? 'ScheduleGroup' : 'Schedule';
+  if (collection && method === 'GET') return `List${noun}s`;
+  if (!oneItem) return `Unknown ${method} /${resource}`;
+  const verbs: Record<string, string> = { POST: 'Create', GET: 'Get', PUT: 'Update', DELETE: 'Delete' };
+  return `${verbs[method] ?? method}${noun}`;
 }
 
 /** Unsigned requests, or requests signed for another service, are refused as AWS would. */
 function checkSignature(
   scope: SignatureScope | undefined,
   service: string,
-  shape: 'json' | 'xml',
+  shape: 'json' | 'xml' | 'rest',
 ): AwsAnswer | undefined {
   if (!scope) {
     const message = 'Request is missing Authentication Token';
+    if (shape === 'rest') return schedulerError('MissingAuthenticationTokenException', 403, message);
     return shape === 'json'
       ? jsonError('MissingAuthenticationTokenException', 400, message)
       : xmlError({ status: 403, code: 'MissingAuthenticationToken', message });
   }
   if (scope.service !== service) {
     const message = `Credential should be scoped to correct service: '${service}'.`;
+    if (shape === 'rest') return schedulerError('InvalidSignatureException', 403, message);
     return shape === 'json'
       ? jsonError('InvalidSignatureException', 400, message)
       : xmlError({ status: 403, code: 'SignatureDoesNotMatch', message });

@@ -1,21 +1,32 @@
 /**
  * SNS on the protocol @aws-sdk/client-sns 3.1169 speaks: AWS Query (form body
- * `Action=Publish&Version=2010-03-31&TopicArn=...`, `MessageAttributes.entry.N.Name/Value.*`)
- * answered with XML (`PublishResponse`, or `ErrorResponse` with Type/Code/Message).
- * Publish is validated the way SNS does (subject rules, JSON message structure, attributes),
+ * `Action=Publish&Version=2010-03-31&TopicArn=...`, `MessageAttributes.entry.N.Name/Value.*`;
+ * `Action=PublishBatch&...&PublishBatchRequestEntries.member.N.{Id,Message,...}`) answered with
+ * XML (`PublishResponse`, `PublishBatchResponse` with `Successful`/`Failed` members, or
+ * `ErrorResponse` with Type/Code/Message). Both are validated the way SNS does (sns-rules.ts),
  * so a notification that real SNS would refuse is refused here too.
  */
 import { randomUUID } from 'node:crypto';
+import { type HangOptions, FailureScript, type Hangable, HangScript } from './faults';
+import {
+  type BatchEntry,
+  type MessageAttribute,
+  type SnsFailure,
+  SnsError,
+  checkBatch,
+  checkBatchEntries,
+  checkMessage,
+  checkSubject,
+  invalid,
+  parseAttributes,
+  parseBatchEntries,
+  parseStructure,
+} from './sns-rules';
 import { type AwsAnswer, type AwsRequest, escapeXml, requestId } from './wire';
 
-const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
-const MAX_MESSAGE_BYTES = 256 * 1024;
+export type { BatchEntry, MessageAttribute, SnsFailure } from './sns-rules';
 
-export interface MessageAttribute {
-  dataType: string;
-  stringValue?: string;
-  binaryValue?: string;
-}
+const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 export interface PublishedMessage {
   messageId: string;
@@ -26,21 +37,20 @@ export interface PublishedMessage {
   messageAttributes: Record<string, MessageAttribute>;
   /** With `MessageStructure=json`: the per-protocol bodies (`default`, `email`, ...). */
   bodies?: Record<string, string>;
+  /** The entry's `Id` when the message came in a PublishBatch. */
+  batchEntryId?: string;
   region?: string;
   receivedAt: string;
 }
 
 export interface PublishAttempt {
+  action: 'Publish' | 'PublishBatch';
   topicArn?: string;
   status: number;
   code?: string;
-}
-
-export interface SnsFailure {
-  status: number;
-  code: string;
-  message?: string;
-  type?: 'Sender' | 'Receiver';
+  /** PublishBatch: how many entries the request carried, and how many SNS reported Failed. */
+  entries?: number;
+  failedEntries?: number;
 }
 
 /**
@@ -64,14 +74,29 @@ export const SNS_FAILURES = {
   throttled: { status: 429, code: 'Throttled', message: 'Rate exceeded', type: 'Sender' },
 } as const satisfies Record<string, SnsFailure>;
 
-class SnsError extends Error {
-  constructor(readonly failure: SnsFailure) {
-    super(failure.message ?? failure.code);
-  }
+/** How SNS reports one entry of a PublishBatch it did not publish (`Failed.member.N`). */
+export interface SnsEntryFailure {
+  code: string;
+  message: string;
+  senderFault: boolean;
 }
 
-const invalid = (message: string, code = 'InvalidParameter') =>
-  new SnsError({ status: 400, code, message, type: 'Sender' });
+/** Entry failures worth scripting: the call itself succeeds (200), these entries land in `Failed`. */
+export const SNS_ENTRY_FAILURES = {
+  internal: { code: 'InternalError', message: 'Internal Error', senderFault: false },
+  throttled: { code: 'Throttled', message: 'Rate exceeded', senderFault: false },
+  kmsThrottling: { code: 'KMSThrottling', message: 'Rate exceeded for KMS', senderFault: false },
+  invalidParameter: { code: 'InvalidParameter', message: 'Invalid parameter', senderFault: true },
+} as const satisfies Record<string, SnsEntryFailure>;
+
+/** Which entries a scripted entry failure hits: the next N, or those a predicate picks. */
+export type EntrySelector = number | ((entry: BatchEntry, topicArn: string) => boolean);
+
+interface EntryScript {
+  matches: (entry: BatchEntry, topicArn: string) => boolean;
+  remaining: number;
+  failure: SnsEntryFailure;
+}
 
 export function xmlError(failure: SnsFailure): AwsAnswer {
   const body =
@@ -80,20 +105,36 @@ export function xmlError(failure: SnsFailure): AwsAnswer {
   return { status: failure.status, headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId() }, body };
 }
 
-function publishAnswer(messageId: string): AwsAnswer {
+function xmlAnswer(action: string, result: string): AwsAnswer {
   const body =
-    `<PublishResponse xmlns="${NS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
-    `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></PublishResponse>`;
+    `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result>` +
+    `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`;
   return { status: 200, headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId() }, body };
 }
 
-export class SnsStandIn {
+function batchAnswer(successful: PublishedMessage[], failed: Array<SnsEntryFailure & { id: string }>): AwsAnswer {
+  const ok = successful
+    .map((m) => `<member><Id>${escapeXml(m.batchEntryId ?? '')}</Id><MessageId>${m.messageId}</MessageId></member>`)
+    .join('');
+  const refused = failed
+    .map(
+      (f) =>
+        `<member><Id>${escapeXml(f.id)}</Id><Code>${escapeXml(f.code)}</Code><Message>${escapeXml(f.message)}</Message>` +
+        `<SenderFault>${String(f.senderFault)}</SenderFault></member>`,
+    )
+    .join('');
+  return xmlAnswer('PublishBatch', `<Successful>${ok}</Successful><Failed>${refused}</Failed>`);
+}
+
+export class SnsStandIn implements Hangable {
   private readonly topics = new Set<string>();
   private readonly denied = new Set<string>();
-  private failures: { remaining: number; failure: SnsFailure } | undefined;
-  /** Messages SNS accepted, in order. */
+  private readonly failures = new FailureScript<SnsFailure>();
+  private readonly hangs = new HangScript();
+  private entryScripts: EntryScript[] = [];
+  /** Messages SNS accepted (from Publish and PublishBatch alike), in order. */
   readonly published: PublishedMessage[] = [];
-  /** Every Publish request, accepted or not (SDK retries show up here). */
+  /** Every Publish and PublishBatch request, accepted or not (SDK retries show up here). */
   readonly attempts: PublishAttempt[] = [];
 
   constructor(
@@ -116,18 +157,41 @@ export class SnsStandIn {
     this.topics.delete(this.topicArn(nameOrArn));
   }
 
-  /** The next `count` Publish requests fail (default: 500 InternalError). */
+  /** The next `count` Publish or PublishBatch requests fail as a whole (default: 500 InternalError). */
   failNext(count: number, failure: SnsFailure = SNS_FAILURES.internal): void {
-    this.failures = { remaining: count, failure };
+    this.failures.failNext(count, failure);
   }
 
-  /** Every Publish fails until `recover()`. */
+  /** Every request fails until `recover()`. */
   failAlways(failure: SnsFailure = SNS_FAILURES.internal): void {
-    this.failures = { remaining: Number.POSITIVE_INFINITY, failure };
+    this.failures.failAlways(failure);
   }
 
+  /**
+   * PublishBatch entries land in `Failed` while the call succeeds: the next `count` entries,
+   * or every entry `predicate` picks (until `recover()`). Default failure: InternalError.
+   */
+  failEntries(selector: EntrySelector, failure: SnsEntryFailure = SNS_ENTRY_FAILURES.internal): void {
+    this.entryScripts.push(
+      typeof selector === 'number'
+        ? { matches: () => true, remaining: selector, failure }
+        : { matches: selector, remaining: Number.POSITIVE_INFINITY, failure },
+    );
+  }
+
+  /** Ends every scripted failure, of calls and of entries. */
   recover(): void {
-    this.failures = undefined;
+    this.failures.recover();
+    this.entryScripts = [];
+  }
+
+  /** The next `count` requests are read and never answered (until the server closes). */
+  hangNext(count: number, options: HangOptions = {}): void {
+    this.hangs.hangNext(count, options);
+  }
+
+  takeHang(): HangOptions | undefined {
+    return this.hangs.takeHang();
   }
 
   /** Publishing to this topic answers 403 AuthorizationError (a missing sns:Publish grant). */
@@ -155,7 +219,7 @@ export class SnsStandIn {
 
   handle(form: URLSearchParams, req: AwsRequest): AwsAnswer {
     const action = form.get('Action');
-    if (action !== 'Publish') {
+    if (action !== 'Publish' && action !== 'PublishBatch') {
       return xmlError({
         status: 400,
         code: 'InvalidAction',
@@ -163,11 +227,14 @@ export class SnsStandIn {
       });
     }
     const topicArn = form.get('TopicArn');
-    const attempt: PublishAttempt = { ...(topicArn !== null ? { topicArn } : {}), status: 0 };
+    const attempt: PublishAttempt = { action, ...(topicArn !== null ? { topicArn } : {}), status: 0 };
     this.attempts.push(attempt);
     let answer: AwsAnswer;
     try {
-      answer = publishAnswer(this.publish(form, req).messageId);
+      answer =
+        action === 'Publish'
+          ? xmlAnswer('Publish', `<MessageId>${this.publish(form, req).messageId}</MessageId>`)
+          : this.publishBatch(form, req, attempt);
     } catch (error: unknown) {
       if (!(error instanceof SnsError)) throw error;
       answer = xmlError(error.failure);
@@ -186,17 +253,44 @@ export class SnsStandIn {
     const messageAttributes = parseAttributes(form);
     checkMessage(message, messageAttributes);
     if (subject !== undefined) checkSubject(subject);
+    const entry: Omit<BatchEntry, 'id'> = { message, messageAttributes };
+    if (subject !== undefined) entry.subject = subject;
+    if (messageStructure !== undefined) entry.messageStructure = messageStructure;
+    return this.record(topicArn, entry, req);
+  }
+
+  private publishBatch(form: URLSearchParams, req: AwsRequest, attempt: PublishAttempt): AwsAnswer {
+    const entries = parseBatchEntries(form);
+    attempt.entries = entries.length;
+    checkBatch(entries);
+    const topicArn = this.checkTopic(form.get('TopicArn'));
+    this.takeScriptedFailure();
+    checkBatchEntries(entries);
+    const successful: PublishedMessage[] = [];
+    const failed: Array<SnsEntryFailure & { id: string }> = [];
+    for (const entry of entries) {
+      const failure = this.takeEntryFailure(entry, topicArn);
+      if (failure) failed.push({ id: entry.id, ...failure });
+      else successful.push(this.record(topicArn, entry, req));
+    }
+    attempt.failedEntries = failed.length;
+    return batchAnswer(successful, failed);
+  }
+
+  /** Stores an accepted message the same way whether it came alone or in a batch. */
+  private record(topicArn: string, entry: Omit<BatchEntry, 'id'> & { id?: string }, req: AwsRequest): PublishedMessage {
     const record: PublishedMessage = {
       messageId: randomUUID(),
       topicArn,
-      message,
-      ...(subject !== undefined ? { subject } : {}),
-      ...(messageStructure !== undefined ? { messageStructure } : {}),
-      messageAttributes,
+      message: entry.message,
+      ...(entry.subject !== undefined ? { subject: entry.subject } : {}),
+      ...(entry.messageStructure !== undefined ? { messageStructure: entry.messageStructure } : {}),
+      messageAttributes: entry.messageAttributes,
+      ...(entry.id !== undefined ? { batchEntryId: entry.id } : {}),
       ...(req.scope !== undefined ? { region: req.scope.region } : {}),
       receivedAt: new Date().toISOString(),
     };
-    if (messageStructure !== undefined) record.bodies = parseStructure(messageStructure, message);
+    if (entry.messageStructure !== undefined) record.bodies = parseStructure(entry.messageStructure, entry.message);
     this.published.push(record);
     return record;
   }
@@ -216,104 +310,14 @@ export class SnsStandIn {
   }
 
   private takeScriptedFailure(): void {
-    if (!this.failures || this.failures.remaining <= 0) return;
-    this.failures.remaining -= 1;
-    throw new SnsError(this.failures.failure);
+    const failure = this.failures.take();
+    if (failure) throw new SnsError(failure);
   }
-}
 
-/** `MessageAttributes.entry.N.Name`, `.Value.DataType`, `.Value.StringValue`, `.Value.BinaryValue`. */
-function parseAttributes(form: URLSearchParams): Record<string, MessageAttribute> {
-  const attributes: Record<string, MessageAttribute> = {};
-  for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n += 1) {
-    const prefix = `MessageAttributes.entry.${n}`;
-    const name = form.get(`${prefix}.Name`) as string;
-    const dataType = form.get(`${prefix}.Value.DataType`);
-    if (!dataType)
-      throw invalid(
-        `The message attribute '${name}' must contain non-empty message attribute type.`,
-        'ParameterValueInvalid',
-      );
-    const attribute: MessageAttribute = { dataType };
-    const stringValue = form.get(`${prefix}.Value.StringValue`);
-    const binaryValue = form.get(`${prefix}.Value.BinaryValue`);
-    if (stringValue !== null) attribute.stringValue = stringValue;
-    if (binaryValue !== null) attribute.binaryValue = binaryValue;
-    checkAttribute(name, attribute);
-    attributes[name] = attribute;
+  private takeEntryFailure(entry: BatchEntry, topicArn: string): SnsEntryFailure | undefined {
+    const script = this.entryScripts.find((s) => s.remaining > 0 && s.matches(entry, topicArn));
+    if (!script) return undefined;
+    script.remaining -= 1;
+    return script.failure;
   }
-  if (Object.keys(attributes).length > 10)
-    throw invalid('Number of message attributes [11+] exceeds the allowed maximum [10].', 'ParameterValueInvalid');
-  return attributes;
-}
-
-function checkAttribute(name: string, attribute: MessageAttribute): void {
-  if (
-    !/^[A-Za-z0-9_.-]{1,256}$/.test(name) ||
-    name.includes('..') ||
-    /^(aws\.|amazon\.)/i.test(name) ||
-    name.startsWith('.') ||
-    name.endsWith('.')
-  ) {
-    throw invalid(`The message attribute name '${name}' is invalid.`, 'ParameterValueInvalid');
-  }
-  const base = attribute.dataType.split('.')[0];
-  if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
-    throw invalid(
-      `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
-      'ParameterValueInvalid',
-    );
-  }
-  const value = base === 'Binary' ? attribute.binaryValue : attribute.stringValue;
-  if (value === undefined || value === '') {
-    throw invalid(
-      `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${attribute.dataType}'.`,
-      'ParameterValueInvalid',
-    );
-  }
-}
-
-function checkMessage(message: string, attributes: Record<string, MessageAttribute>): void {
-  if (message === '') throw invalid('Invalid parameter: Empty message');
-  const attributeBytes = Object.entries(attributes).reduce(
-    (sum, [name, a]) =>
-      sum +
-      Buffer.byteLength(name) +
-      Buffer.byteLength(a.dataType) +
-      Buffer.byteLength(a.stringValue ?? a.binaryValue ?? ''),
-    0,
-  );
-  if (Buffer.byteLength(message) + attributeBytes > MAX_MESSAGE_BYTES) {
-    throw invalid('Invalid parameter: Message too long');
-  }
-}
-
-/** SNS: text with no line breaks or control characters, less than 100 characters long. */
-function checkSubject(subject: string): void {
-  // eslint-disable-next-line no-control-regex -- SNS refuses control characters in a subject: this is the check
-  if (subject.trim().length === 0 || [...subject].length >= 100 || /[\u0000-\u001f\u007f]/.test(subject)) {
-    throw invalid('Invalid parameter: Subject');
-  }
-}
-
-/** `MessageStructure=json`: a JSON object of strings with at least a `default` entry. */
-function parseStructure(structure: string, message: string): Record<string, string> {
-  if (structure !== 'json') throw invalid('Invalid parameter: MessageStructure');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(message);
-  } catch {
-    throw invalid('Invalid parameter: Message Structure - JSON message body failed to parse');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalid('Invalid parameter: Message Structure - JSON message body failed to parse');
-  }
-  const bodies = parsed as Record<string, unknown>;
-  if (typeof bodies.default !== 'string')
-    throw invalid('Invalid parameter: Message Structure - No default entry in JSON message body');
-  for (const [protocol, body] of Object.entries(bodies)) {
-    if (typeof body !== 'string')
-      throw invalid(`Invalid parameter: Message Structure - the value for ${protocol} must be a string`);
-  }
-  return bodies as Record<string, string>;
 }
