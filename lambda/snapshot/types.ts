@@ -234,6 +234,12 @@ export interface FollowUpEvent {
   followUp: FollowUp;
 }
 
+/** Per-call options of the AWS ports. */
+export interface CallOptions {
+  /** Ends the call (the SDK rejects with AbortError), e.g. when the invocation's time runs out. */
+  abortSignal?: AbortSignal;
+}
+
 /** Creates one-time follow-up schedules (EventBridge Scheduler behind it). */
 export interface FollowUpScheduler {
   /**
@@ -241,7 +247,7 @@ export interface FollowUpScheduler {
    * `created`, or `exists` when a schedule of that name is already there (a repeated invocation).
    * Throws when it cannot be created.
    */
-  schedule(name: string, at: Date, event: FollowUpEvent): Promise<'created' | 'exists'>;
+  schedule(name: string, at: Date, event: FollowUpEvent, options?: CallOptions): Promise<'created' | 'exists'>;
 }
 
 /** Shared by every Atlas client of one invocation. */
@@ -279,5 +285,5 @@ export type PublishResult = { id: string; ok: true; messageId?: string } | { id:
 /** Publishes formatted messages (SNS PublishBatch behind it): one result per entry, in order. */
 export interface NotificationPublisher {
   /** At most 10 entries and 256 KB in all; never throws for a refused entry (ok: false), only when the call itself fails. */
-  publishBatch(topicArn: string, entries: readonly PublishEntry[]): Promise<PublishResult[]>;
+  publishBatch(topicArn: string, entries: readonly PublishEntry[], options?: CallOptions): Promise<PublishResult[]>;
 }
