@@ -17,13 +17,22 @@ export interface AwsFailure {
 
 export function describeAwsFailure(error: unknown): AwsFailure {
   if (!(error instanceof Error)) return { code: 'UnknownError', detail: `UnknownError: ${cap(String(error))}` };
-  const nodeCode = (error as { code?: unknown }).code;
-  const code = error.name !== 'Error' ? error.name : typeof nodeCode === 'string' ? nodeCode : 'Error';
+  const code = error.name !== 'Error' ? error.name : (networkCode(error) ?? 'Error');
   const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
   const httpStatus = typeof status === 'number' ? status : undefined;
   const message = cap(error.message);
   const detail = `${code}${httpStatus !== undefined ? ` (HTTP ${httpStatus})` : ''}${message && message !== code ? `: ${message}` : ''}`;
   return httpStatus !== undefined ? { code, httpStatus, detail } : { code, detail };
+}
+
+/**
+ * ECONNREFUSED, ECONNRESET, ENOTFOUND, EAI_AGAIN, ...: from `code`, or from the message when the
+ * SDK had to wrap an error it did not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED").
+ */
+function networkCode(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== '') return code;
+  return /\b(ECONN[A-Z]+|ENOTFOUND|ETIMEDOUT|EAI_[A-Z]+|EPIPE|EHOSTUNREACH|ENETUNREACH)\b/.exec(error.message)?.[1];
 }
 
 function cap(text: string): string {
