@@ -1,27 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { ConfigError, CONTEXT_KEY, DEFAULTS, defaultTimeoutSeconds, loadConfig, parseConfig } from '../../lib/config';
-import { PROJECT_ID, rawConfig } from './helpers';
-
-/** The problems reported for a context map (fails the test when the config is valid). */
-function problems(context: Record<string, unknown>): readonly string[] {
-  try {
-    parseConfig(context);
-  } catch (e: unknown) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the configuration to be refused');
-}
-
-function problemsWith(overrides: Record<string, unknown>): readonly string[] {
-  return problems({ [CONTEXT_KEY]: rawConfig(overrides) });
-}
-
-function targets(count: number): Array<{ projectId: string; clusterName: string }> {
-  return Array.from({ length: count }, (_, i) => ({ projectId: PROJECT_ID, clusterName: `Cluster-${i}` }));
-}
+import { CONTEXT_KEY, DEFAULTS, defaultTimeoutSeconds, loadConfig, parseConfig } from '../../lib/config';
+import { contextProblems as problems, namedTargets as targets, PROJECT_ID, problemsWith, rawConfig } from './helpers';
 
 describe('parseConfig: accepted configurations', () => {
   it('applies the defaults to a minimal configuration', () => {
