@@ -19,8 +19,10 @@ export const MAX_TAG_LENGTH = 255;
 export const MAX_SELECTOR_TAGS = 50;
 /** Upper bound of each promotion count (weeks, months, years): far beyond any retention anyone keeps. */
 export const MAX_PROMOTION_COUNT = 10_000;
-const TARGET_FIELDS = ['projectId', 'clusterName', 'tags'];
-const PROMOTION_FIELDS = ['weeks', 'months', 'years', 'timezone'];
+/** The fields a target may have (docs/configuration.md). */
+export const TARGET_FIELDS: readonly string[] = ['projectId', 'clusterName', 'tags'];
+/** The fields a promotion may have (docs/promotion.md). */
+export const PROMOTION_FIELDS: readonly string[] = ['weeks', 'months', 'years', 'timezone'];
 /** How the tz database spells zone names: each part starts with a capital (Etc/UTC, America/Argentina/Buenos_Aires). */
 const TIME_ZONE_NAME = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*)*$/;
 

@@ -152,6 +152,23 @@ export class SnapshotFunction extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    const environment = functionEnvironment({
+      secretId: props.secretName,
+      topicArn: props.topicArn,
+      targets: props.targets,
+      retentionInDays: props.retentionInDays,
+      description: props.description,
+      ...(props.atlasBaseUrl !== undefined ? { atlasBaseUrl: props.atlasBaseUrl } : {}),
+    });
+    if (environment.targetsFile !== undefined) {
+      // Writing the targets file into the bundle is not built yet: refuse rather than deploy a
+      // function whose ATLAS_TARGETS_FILE names a file it does not have.
+      throw new Error(
+        `${props.targets.length} targets do not fit the function environment and the targets file is not written yet: ` +
+          'use fewer targets or a { "projectId": "<id>", "clusterName": "*" } selector',
+      );
+    }
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: FUNCTION_ENTRY,
       handler: 'handler',
@@ -162,14 +179,7 @@ export class SnapshotFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: 'Requests MongoDB Atlas on-demand snapshots and reports each outcome to SNS',
-      environment: functionEnvironment({
-        secretId: props.secretName,
-        topicArn: props.topicArn,
-        targets: props.targets,
-        retentionInDays: props.retentionInDays,
-        description: props.description,
-        ...(props.atlasBaseUrl !== undefined ? { atlasBaseUrl: props.atlasBaseUrl } : {}),
-      }),
+      environment: environment.variables,
       // The function retries Atlas calls inside the invocation and notifies every outcome; a Lambda
       // retry would run every target again and repeat the notifications. A failed run's event is
       // kept in the queue instead.

@@ -405,7 +405,7 @@ describe('parseConfig: egress', () => {
       'unknown vpc field',
       vpc({ subnets: [SUBNET_A] }),
       [
-        'atlasSnapshot.egress.subnets is not a known field for mode "vpc" (allowed: mode, vpcId, subnetIds, securityGroupIds)',
+        'atlasSnapshot.egress.subnets is not a known field for mode "vpc"; did you mean "subnetIds"? (allowed: mode, vpcId, subnetIds, securityGroupIds)',
       ],
     ],
     [
@@ -515,7 +515,7 @@ describe('parseConfig: egress', () => {
 
   it('lists egress among the known fields when a key is misspelt', () => {
     expect(() => parseConfig({ [CONTEXT_KEY]: rawConfig({ egres: { mode: 'nat' } }) })).toThrow(
-      /atlasSnapshot\.egres is not a known field \(allowed: [^)]*, egress\)/,
+      /atlasSnapshot\.egres is not a known field; did you mean "egress"\? \(allowed: [^)]*, egress[,)]/,
     );
   });
 });

@@ -2,7 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AtlasSnapshotStack } from '../../lib/atlas-snapshot-stack';
-import { CONTEXT_KEY, parseConfig, type SchedulerConfig } from '../../lib/config';
+import { ConfigError, CONTEXT_KEY, parseConfig, validateConfig, type SchedulerConfig } from '../../lib/config';
 
 export const PROJECT_ID = '5f1d7a3b2c4e6f8a9b0c1d2e';
 
@@ -18,6 +18,37 @@ export function rawConfig(overrides: Record<string, unknown> = {}): Record<strin
 
 export function config(overrides: Record<string, unknown> = {}): SchedulerConfig {
   return parseConfig({ [CONTEXT_KEY]: rawConfig(overrides) });
+}
+
+/** The problems a refused configuration reports (fails the test when `read` accepts it). */
+export function refusal(read: () => unknown): readonly string[] {
+  try {
+    read();
+  } catch (e: unknown) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+/** The problems reported for a whole context map. */
+export function contextProblems(context: Record<string, unknown>): readonly string[] {
+  return refusal(() => parseConfig(context));
+}
+
+/** The problems reported for the minimal configuration with `overrides` applied. */
+export function problemsWith(overrides: Record<string, unknown>): readonly string[] {
+  return contextProblems({ [CONTEXT_KEY]: rawConfig(overrides) });
+}
+
+/** The problems `validateConfig` reports for construct props under `prefix`. */
+export function propsProblems(props: unknown, prefix = 'props'): readonly string[] {
+  return refusal(() => validateConfig(props, prefix));
+}
+
+/** `count` distinct named targets in one project. */
+export function namedTargets(count: number): Array<{ projectId: string; clusterName: string }> {
+  return Array.from({ length: count }, (_, i) => ({ projectId: PROJECT_ID, clusterName: `Cluster-${i}` }));
 }
 
 /**
