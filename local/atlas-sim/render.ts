@@ -15,8 +15,16 @@ const CLUSTER_TYPE: Record<ClusterRecord['kind'], string> = {
   shared: 'REPLICASET',
 };
 
+/** Latest instant a JavaScript date holds (year 275760). */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * ISO 8601 without milliseconds. A retention near int32's maximum in days lies beyond year
+ * 275760; it is shown as that year (extended ISO format, as Java writes years past 9999).
+ */
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const bounded = Math.max(-LAST_DATE_MS, Math.min(LAST_DATE_MS, ms));
+  return new Date(bounded).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function selfLink(baseUrl: string, path: string): Json[] {
