@@ -41,3 +41,4 @@ export {
   presetOptions,
 } from './presets';
 export type { AtlasPreset, PresetName, PresetTarget } from './presets';
+export { demoProjectId } from './demo';
