@@ -9,7 +9,13 @@ import {
   isoWeekStartUtc,
   presetOptions,
 } from '../../local/atlas-sim';
-import { parseRateLimit } from '../../local/atlas-sim/cli';
+import {
+  main,
+  parseDeprecation,
+  parseEndpointRateLimit,
+  parseRateLimit,
+  simulatorOptions,
+} from '../../local/atlas-sim/cli';
 import { CLUSTERS_V, SNAPSHOTS_V, bearerCall, digestCall, linkOf, snapshotsPath, startTestSimulator } from './helpers';
 
 type Sim = Awaited<ReturnType<typeof startTestSimulator>>;
@@ -277,5 +283,62 @@ describe('round-2 presets', () => {
     expect(cluster.headers.get('deprecation')).toMatch(/^@\d+$/);
     expect(Date.parse(cluster.headers.get('sunset') ?? '')).toBeGreaterThan(sim.clock.now());
     expect(snapshots.headers.has('deprecation')).toBe(false);
+  });
+});
+
+describe('CLI round-2 options', () => {
+  const now = Date.parse('2026-03-01T00:00:00Z');
+
+  it('--snapshot-outcome, --deprecate (repeatable), --endpoint-rate-limit and --recorded-rate-limits', () => {
+    const options = simulatorOptions(
+      {
+        'snapshot-outcome': 'never',
+        deprecate: ['clusters:2024-08-05=2027-01-01', '2023-01-01=2026-12-31'],
+        'endpoint-rate-limit': ['backup=20/0.5/global'],
+        'recorded-rate-limits': true,
+      },
+      now,
+    );
+
+    expect(options.snapshotOutcome).toBe('never');
+    expect(options.deprecations).toEqual([
+      { date: '2024-08-05', resource: 'clusters', deprecation: '2026-03-01T00:00:00.000Z', sunset: '2027-01-01' },
+      { date: '2023-01-01', deprecation: '2026-03-01T00:00:00.000Z', sunset: '2026-12-31' },
+    ]);
+    expect(options.endpointRateLimits).toEqual({
+      backup: { capacity: 20, refillPerSecond: 0.5, scope: 'global' },
+      clusters: { capacity: 10_000, refillPerSecond: 10_000 / 60, scope: 'project' },
+    });
+  });
+
+  it('leaves the new options out when not given', () => {
+    expect(simulatorOptions({}, now)).toEqual({});
+  });
+
+  it.each([
+    [() => simulatorOptions({ 'snapshot-outcome': 'sometimes' }, now), /--snapshot-outcome/],
+    [() => parseDeprecation('2024-08-05', now), /--deprecate must look like/],
+    [() => parseDeprecation('flex:2024-08-05=2027-01-01', now), /--deprecate must look like/],
+    [() => parseDeprecation('2024-08-05=2027-13-45', now), /--deprecate: not a date/],
+    [() => parseEndpointRateLimit('snapshots=1/1'), /SET one of projects, clusters, backup/],
+    [() => parseEndpointRateLimit('backup=0/1'), /--endpoint-rate-limit must look like CAPACITY/],
+  ])('refuses a bad value (%#)', (parse, message) => {
+    expect(parse).toThrow(message);
+  });
+
+  it('--list-presets names every preset, the new ones included', async () => {
+    let printed = '';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += String(chunk);
+      return true;
+    });
+
+    try {
+      await expect(main(['--list-presets'])).resolves.toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+
+    for (const name of PRESET_NAMES) expect(printed).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
   });
 });
