@@ -1,6 +1,6 @@
 /**
  * Atlas error answers: body `{error, errorCode, reason, detail, parameters}` with
- * `Content-Type: application/json` and the code repeated in `X-Error-Code` (ATLAS.md, Errors).
+ * `Content-Type: application/json` and the code repeated in `X-Error-Code` (docs/atlas-api.md, Errors).
  * Detail texts follow MongoDB's published error table; clients must match on `errorCode` only.
  */
 import { STATUS_CODES } from 'node:http';
@@ -46,7 +46,7 @@ export const atlasErrors = {
     ),
   versionGone: (version: string) =>
     new AtlasApiError(410, 'VERSION_GONE', `Version ${version} of this resource has been sunset.`, [version]),
-  /** Not in ATLAS.md: a body sent with a media type other than the resource's versioned one. */
+  /** Not in docs/atlas-api.md: a body sent with a media type other than the resource's versioned one. */
   unsupportedMediaType: (type: string) =>
     new AtlasApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type ${type}.`, [type]),
   invalidPathParameter: (name: string) =>
