@@ -58,6 +58,11 @@ export class ApiRateLimits {
   }
 }
 
+/**
+ * The bucket a request spends from. With scope `project`, paths without a project (the projects
+ * list) share one bucket; with scope `credential`, a caller not yet authenticated peeks at an
+ * unused one (full), since no credential is known to charge.
+ */
 function bucketKey(limiter: TokenBucketLimiter, route: RouteMatch, principal: Principal | undefined): string {
   const scope = limiter.options.scope ?? 'project';
   if (scope === 'global') return 'global';
