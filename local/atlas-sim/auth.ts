@@ -1,7 +1,8 @@
 /**
  * Credentials the simulated organization knows, the access tokens it has issued, and the
  * check every Admin API call goes through: a live Bearer token or a verified Digest response,
- * then the credential's IP access list (ATLAS.md, Authentication).
+ * then the credential's IP access list (docs/atlas-api.md, Authentication); and what the
+ * credential may do once in (projects it belongs to, read-only or not).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from './clock';
@@ -10,19 +11,34 @@ import { atlasErrors } from './errors';
 import { randomToken } from './ids';
 import type { AuthKind } from './request-log';
 
-export interface ServiceAccountSeed {
+/** What a credential's roles allow, besides authenticating (both kinds of credential). */
+export interface CredentialAccess {
+  /** IPs or IPv4 CIDR blocks API calls must come from; absent = any. Token requests are not checked. */
+  accessList?: string[];
+  /**
+   * The projects it belongs to: `GET /groups` lists only these, and calls into another project
+   * answer 403 `USER_UNAUTHORIZED`. Absent = every project.
+   */
+  projects?: string[];
+  /**
+   * Project Read Only: reads work; take-snapshot answers 403 `USER_UNAUTHORIZED` and a retention
+   * PATCH 403 `CANNOT_MODIFY_SNAPSHOT`.
+   */
+  readOnly?: boolean;
+  /** False: may take snapshots but not change their retention (PATCH 403 `CANNOT_MODIFY_SNAPSHOT`). */
+  modifySnapshots?: boolean;
+}
+
+export interface ServiceAccountSeed extends CredentialAccess {
   clientId: string;
   clientSecret: string;
   /** Live tokens allowed at once (Atlas: 100); one more is 403 `access_denied`. */
   maxLiveTokens?: number;
-  /** IPs or IPv4 CIDR blocks API calls must come from; absent = any. Token requests are not checked. */
-  accessList?: string[];
 }
 
-export interface ApiKeySeed {
+export interface ApiKeySeed extends CredentialAccess {
   publicKey: string;
   privateKey: string;
-  accessList?: string[];
 }
 
 export interface Principal {
@@ -105,10 +121,34 @@ export class CredentialStore {
 
   /** Sets (or with undefined, removes) the access list of a client id or public key. */
   setAccessList(id: string, accessList: string[] | undefined): void {
-    const credential = this.serviceAccounts.get(id) ?? this.apiKeys.get(id);
+    this.setAccess(id, { accessList });
+  }
+
+  /** Changes what a client id or public key may do; a field given as undefined is removed. */
+  setAccess(id: string, access: { [K in keyof CredentialAccess]?: CredentialAccess[K] | undefined }): void {
+    const credential = this.credential(id);
     if (!credential) throw new Error(`no credential ${id}`);
-    if (accessList === undefined) delete credential.accessList;
-    else credential.accessList = accessList;
+    for (const [key, value] of Object.entries(access) as Array<[keyof CredentialAccess, unknown]>) {
+      if (value === undefined) delete credential[key];
+      else Object.assign(credential, { [key]: value });
+    }
+  }
+
+  /** What the authenticated caller may do. */
+  accessOf(principal: Principal): CredentialAccess {
+    const credential =
+      principal.kind === 'serviceAccount' ? this.serviceAccounts.get(principal.id) : this.apiKeys.get(principal.id);
+    const { accessList, projects, readOnly, modifySnapshots } = credential ?? {};
+    return {
+      ...(accessList !== undefined ? { accessList: [...accessList] } : {}),
+      ...(projects !== undefined ? { projects: [...projects] } : {}),
+      ...(readOnly !== undefined ? { readOnly } : {}),
+      ...(modifySnapshots !== undefined ? { modifySnapshots } : {}),
+    };
+  }
+
+  private credential(id: string): CredentialAccess | undefined {
+    return this.serviceAccounts.get(id) ?? this.apiKeys.get(id);
   }
 
   issueToken(clientId: string, clientSecret: string): TokenIssueResult {
@@ -164,9 +204,7 @@ export class CredentialStore {
 
   /** 403 `IP_ADDRESS_NOT_ON_ACCESS_LIST` when the credential has a list and `ip` is not on it. */
   checkAccessList(principal: Principal, ip: string): void {
-    const credential =
-      principal.kind === 'serviceAccount' ? this.serviceAccounts.get(principal.id) : this.apiKeys.get(principal.id);
-    const list = credential?.accessList;
+    const list = this.accessOf(principal).accessList;
     if (list && !list.some((entry) => ipMatches(entry, ip))) throw atlasErrors.ipNotOnAccessList(ip);
   }
 

@@ -4,7 +4,7 @@
  * Prints its URL, the demo credentials and targets, then one line per request until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import type { RateLimitOptions } from './rate-limit';
+import { UsageError, simulatorOptions } from './cli-options';
 import type { RequestLogEntry } from './request-log';
 import { startAtlasSimulator, type AtlasSimulatorOptions } from './server';
 import {
@@ -17,6 +17,8 @@ import {
   presetOptions,
 } from './presets';
 
+export { parseDeprecation, parseEndpointRateLimit, parseRateLimit, simulatorOptions } from './cli-options';
+
 const HELP = `Atlas Admin API simulator (loopback only)
 
 Usage: npx tsx local/atlas-sim/cli.ts [options]
@@ -28,40 +30,25 @@ Usage: npx tsx local/atlas-sim/cli.ts [options]
   --rate-limit CAP/REFILL[/SCOPE]
                              Admin API token bucket: CAP requests, REFILL per second,
                              SCOPE project|credential|global (default project); e.g. 10/2
+  --endpoint-rate-limit SET=CAP/REFILL[/SCOPE]
+                             a bucket of its own for one endpoint set (projects, clusters,
+                             backup); repeatable; e.g. backup=20/0.33
+  --recorded-rate-limits     the limits seen on real answers: backup 1200/minute,
+                             clusters 10000/minute, per project
   --token-rate-limit CAP/REFILL
                              token endpoint limit per client and IP (Atlas: 50/0.833)
   --token-expires-in S       expires_in of access tokens (default: 3600)
   --queued-seconds S         time a new snapshot stays queued (default: 30)
   --in-progress-seconds S    then time it stays inProgress (default: 120)
+  --snapshot-outcome END     how taken snapshots end: completed (default), failed, or never
+                             (they stay inProgress)
+  --deprecate [SET:]VERSION=SUNSET
+                             answers in VERSION carry Deprecation (now) and Sunset, 410 from
+                             SUNSET on; repeatable; e.g. clusters:2024-08-05=2027-01-01
   --quiet                    don't print one line per request
   --list-presets             print the presets and exit
   --help                     print this help and exit
 `;
-
-class UsageError extends Error {}
-
-function numberOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`--${name} must be a number >= 0, got "${value}"`);
-  return parsed;
-}
-
-export function parseRateLimit(value: string | undefined, name = 'rate-limit'): RateLimitOptions | undefined {
-  if (value === undefined) return undefined;
-  const [capacity, refill, scope] = value.split('/');
-  const limit: RateLimitOptions = { capacity: Number(capacity), refillPerSecond: Number(refill) };
-  if (!(limit.capacity >= 1) || !(limit.refillPerSecond > 0)) {
-    throw new UsageError(`--${name} must look like CAPACITY/REFILL_PER_SECOND (e.g. 10/2), got "${value}"`);
-  }
-  if (scope !== undefined) {
-    if (scope !== 'project' && scope !== 'credential' && scope !== 'global') {
-      throw new UsageError(`--${name} scope must be project, credential or global, got "${scope}"`);
-    }
-    limit.scope = scope;
-  }
-  return limit;
-}
 
 function parseCli(argv: string[]) {
   const { values } = parseArgs({
@@ -72,10 +59,14 @@ function parseCli(argv: string[]) {
       host: { type: 'string' },
       'latency-ms': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'endpoint-rate-limit': { type: 'string', multiple: true },
+      'recorded-rate-limits': { type: 'boolean', default: false },
       'token-rate-limit': { type: 'string' },
       'token-expires-in': { type: 'string' },
       'queued-seconds': { type: 'string' },
       'in-progress-seconds': { type: 'string' },
+      'snapshot-outcome': { type: 'string' },
+      deprecate: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       'list-presets': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -85,29 +76,6 @@ function parseCli(argv: string[]) {
   if (!isPresetName(values.preset))
     throw new UsageError(`unknown preset "${values.preset}"; one of: ${PRESET_NAMES.join(', ')}`);
   return { values, preset: values.preset };
-}
-
-function simulatorOptions(values: ReturnType<typeof parseCli>['values']): AtlasSimulatorOptions {
-  const queued = numberOption(values['queued-seconds'], 'queued-seconds');
-  const inProgress = numberOption(values['in-progress-seconds'], 'in-progress-seconds');
-  const snapshotTiming = {
-    ...(queued === undefined ? {} : { queuedMs: queued * 1000 }),
-    ...(inProgress === undefined ? {} : { inProgressMs: inProgress * 1000 }),
-  };
-  const port = numberOption(values.port, 'port');
-  const latencyMs = numberOption(values['latency-ms'], 'latency-ms');
-  const rateLimit = parseRateLimit(values['rate-limit']);
-  const tokenRateLimit = parseRateLimit(values['token-rate-limit'], 'token-rate-limit');
-  const tokenExpiresInSeconds = numberOption(values['token-expires-in'], 'token-expires-in');
-  return {
-    ...(values.host !== undefined ? { host: values.host } : {}),
-    ...(port !== undefined ? { port } : {}),
-    ...(latencyMs !== undefined ? { latencyMs } : {}),
-    ...(rateLimit !== undefined ? { rateLimit } : {}),
-    ...(tokenRateLimit !== undefined ? { tokenRateLimit } : {}),
-    ...(tokenExpiresInSeconds !== undefined ? { tokenExpiresInSeconds } : {}),
-    ...(Object.keys(snapshotTiming).length > 0 ? { snapshotTiming } : {}),
-  };
 }
 
 function formatEntry(entry: RequestLogEntry): string {
@@ -120,8 +88,15 @@ function formatEntry(entry: RequestLogEntry): string {
   return `${entry.timestamp} ${entry.method} ${entry.path}${query ? `?${query}` : ''} (${entry.auth}) -> ${outcome}${fault}\n`;
 }
 
+/** The projects list needs version 2023-01-01, a project's cluster list 2024-08-05. */
+function tryMediaType(projectId: string | undefined): string {
+  return `application/vnd.atlas.${projectId === undefined ? '2023-01-01' : '2024-08-05'}+json`;
+}
+
 function banner(url: string, preset: PresetName): string {
   const details = atlasPreset(preset);
+  const first = details.targets[0]?.projectId;
+  const projectId = first === undefined || first === '*' ? undefined : first;
   return [
     `Atlas simulator listening on ${url}  (preset: ${preset})`,
     `  ${details.description}`,
@@ -133,8 +108,8 @@ function banner(url: string, preset: PresetName): string {
     '  (demo credentials, valid only against this simulator)',
     '',
     `  try: curl -s -u '${DEMO_SERVICE_ACCOUNT.clientId}:${DEMO_SERVICE_ACCOUNT.clientSecret}' -d grant_type=client_credentials ${url}/api/oauth/token`,
-    `       curl -s --digest -u '${DEMO_API_KEY.publicKey}:${DEMO_API_KEY.privateKey}' -H 'Accept: application/vnd.atlas.2024-08-05+json' \\`,
-    `            ${url}/api/atlas/v2/groups/${details.targets[0]?.projectId}/clusters`,
+    `       curl -s --digest -u '${DEMO_API_KEY.publicKey}:${DEMO_API_KEY.privateKey}' -H 'Accept: ${tryMediaType(projectId)}' \\`,
+    `            ${url}/api/atlas/v2/groups${projectId === undefined ? '' : `/${projectId}/clusters`}`,
     '',
   ].join('\n');
 }
@@ -148,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
   let options: AtlasSimulatorOptions;
   try {
     parsed = parseCli(argv);
-    options = simulatorOptions(parsed.values);
+    options = simulatorOptions(parsed.values, Date.now());
   } catch (error: unknown) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
     return 2;

@@ -1,6 +1,6 @@
 /**
  * Atlas error answers: body `{error, errorCode, reason, detail, parameters}` with
- * `Content-Type: application/json` and the code repeated in `X-Error-Code` (ATLAS.md, Errors).
+ * `Content-Type: application/json` and the code repeated in `X-Error-Code` (docs/atlas-api.md, Errors).
  * Detail texts follow MongoDB's published error table; clients must match on `errorCode` only.
  */
 import { STATUS_CODES } from 'node:http';
@@ -46,7 +46,7 @@ export const atlasErrors = {
     ),
   versionGone: (version: string) =>
     new AtlasApiError(410, 'VERSION_GONE', `Version ${version} of this resource has been sunset.`, [version]),
-  /** Not in ATLAS.md: a body sent with a media type other than the resource's versioned one. */
+  /** Not in docs/atlas-api.md: a body sent with a media type other than the resource's versioned one. */
   unsupportedMediaType: (type: string) =>
     new AtlasApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type ${type}.`, [type]),
   invalidPathParameter: (name: string) =>
@@ -99,6 +99,28 @@ export const atlasErrors = {
       "You can't create a snapshot with a retention less than the Backup Compliance Policy setting while you have a Backup Compliance Policy enabled.",
       [minimum],
     ),
+  cannotModifyInProgress: (id: string) =>
+    new AtlasApiError(
+      400,
+      'CANNOT_MODIFY_IN_PROGRESS_SNAPSHOT_RETENTION',
+      `Cannot modify the retention of snapshot ${id} while it is queued or in progress.`,
+      [id],
+    ),
+  cannotDecreaseWithCompliance: (id: string) =>
+    new AtlasApiError(
+      400,
+      'CANNOT_DECREASE_SNAPSHOT_RETENTION_WITH_BACKUP_COMPLIANCE_POLICY',
+      `Cannot decrease the retention of snapshot ${id} while a Backup Compliance Policy is enabled.`,
+      [id],
+    ),
+  cannotModifySnapshot: (id: string) =>
+    new AtlasApiError(403, 'CANNOT_MODIFY_SNAPSHOT', `Snapshot ${id} cannot be modified.`, [id]),
+  /**
+   * Assumption (docs/atlas-api.md names no code for a credential without the role, or outside the project):
+   * Atlas's generic authorization refusal.
+   */
+  userUnauthorized: () =>
+    new AtlasApiError(403, 'USER_UNAUTHORIZED', 'Current user is not authorized to perform this action.'),
   unfinishedOnDemand: () =>
     new AtlasApiError(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'Another on-demand snapshot is queued or in progress.'),
   rateLimited: (errorCode: 'RATE_LIMITED_TOKEN_BUCKET' | 'RATE_LIMITED', headers: Record<string, string>) =>

@@ -3,22 +3,31 @@ export { startAtlasSimulator } from './server';
 export type { AtlasSimulator, AtlasSimulatorOptions, SimulatorSeed, SnapshotInfo } from './server';
 export { ManualClock, systemClock } from './clock';
 export type { Clock } from './clock';
-export type { ApiKeySeed, Principal, ServiceAccountSeed } from './auth';
+export type { ApiKeySeed, CredentialAccess, Principal, ServiceAccountSeed } from './auth';
 export type { FaultKind, FaultSpec, ScriptedFault } from './faults';
+export { RECORDED_RATE_LIMITS } from './rate-limit';
 export type { RateLimitOptions } from './rate-limit';
 export type { AuthKind, LogFilter, RequestLogEntry } from './request-log';
-export type { EndpointName } from './routes';
-export { DEFAULT_SNAPSHOT_TIMING, snapshotHistory } from './state';
+export { ENDPOINT_SETS } from './routes';
+export type { EndpointName, EndpointSet } from './routes';
+export { DAY_MS, RETENTION_UNITS, addRetention } from './calendar';
+export type { RetentionUnit } from './calendar';
+export { DEFAULT_SNAPSHOT_TIMING, DEMO_ORG_ID } from './state';
+export { isoWeekStartUtc, promotionHistory, snapshotHistory } from './history';
+export type { HistoryOptions, PromotionHistoryOptions } from './history';
 export type {
   ClusterKind,
   ClusterSeed,
+  FlexShape,
   ProjectSeed,
+  SnapshotOutcome,
   SnapshotSeed,
   SnapshotStatus,
   SnapshotTiming,
   SnapshotType,
-} from './state';
-export { CLUSTER_VERSIONS, FLEX_VERSION, SNAPSHOT_VERSIONS, atlasMediaType } from './versions';
+} from './model';
+export { CLUSTER_VERSIONS, FLEX_VERSION, PROJECT_VERSIONS, SNAPSHOT_VERSIONS, atlasMediaType } from './versions';
+export type { VersionDeprecation } from './versions';
 export { DIGEST_REALM, buildDigestAuthorization, digestChallenge, parseDigestHeader } from './digest';
 export {
   DEMO_API_KEY,
@@ -32,3 +41,4 @@ export {
   presetOptions,
 } from './presets';
 export type { AtlasPreset, PresetName, PresetTarget } from './presets';
+export { demoProjectId } from './demo';

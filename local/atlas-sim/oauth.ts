@@ -1,5 +1,5 @@
 /**
- * Service-account token endpoints (ATLAS.md, Authentication): `POST /api/oauth/token` with
+ * Service-account token endpoints (docs/atlas-api.md, Authentication): `POST /api/oauth/token` with
  * Basic client credentials and `grant_type=client_credentials`, `POST /api/oauth/revoke`.
  * Errors use the OAuth 2.0 body (`{error, error_description}`), except the rate limit, which
  * Atlas answers with its own error body and code `RATE_LIMITED`.

@@ -50,6 +50,17 @@ export class TokenBucketLimiter {
     return { allowed: false, limit, remaining: 0, retryAfterSeconds: wait };
   }
 
+  /** The bucket's state without spending a token (for answers refused before the bucket is reached). */
+  peek(key: string): RateDecision {
+    const bucket = this.refilled(key);
+    return {
+      allowed: bucket.tokens >= 1,
+      limit: this.options.capacity,
+      remaining: Math.floor(bucket.tokens),
+      retryAfterSeconds: 0,
+    };
+  }
+
   private refilled(key: string): Bucket {
     const now = this.clock.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.options.capacity, updatedAt: now };
@@ -61,12 +72,30 @@ export class TokenBucketLimiter {
   }
 }
 
-/** `RateLimit-*` headers sent with every answer while a limit is configured. */
-export function rateLimitHeaders(decision: RateDecision, omitRetryAfter = false): Record<string, string> {
+/**
+ * `RateLimit-*` headers sent with every Admin API answer while a limit is configured;
+ * `Retry-After` only on the 429 (`withRetryAfter` false for a peek).
+ */
+export function rateLimitHeaders(
+  decision: RateDecision,
+  omitRetryAfter = false,
+  withRetryAfter = true,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'RateLimit-Limit': String(decision.limit),
     'RateLimit-Remaining': String(decision.remaining),
   };
-  if (!decision.allowed && !omitRetryAfter) headers['Retry-After'] = String(decision.retryAfterSeconds);
+  if (withRetryAfter && !decision.allowed && !omitRetryAfter)
+    headers['Retry-After'] = String(decision.retryAfterSeconds);
   return headers;
 }
+
+/**
+ * The limits recorded on real answers (docs/atlas-api.md, Round 2 endpoints): `RateLimit-Limit`
+ * 1200 on backup endpoints and 10000 on cluster endpoints, read here as per minute per project.
+ * MongoDB publishes no per-endpoint numbers; these are what was seen, not a documented contract.
+ */
+export const RECORDED_RATE_LIMITS = {
+  backup: { capacity: 1200, refillPerSecond: 20, scope: 'project' },
+  clusters: { capacity: 10_000, refillPerSecond: 10_000 / 60, scope: 'project' },
+} as const satisfies Record<string, RateLimitOptions>;

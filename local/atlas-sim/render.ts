@@ -3,7 +3,7 @@
  * MongoDB's OpenAPI description). Only what a client of this project could look at is filled
  * in, but nothing is renamed or simplified.
  */
-import type { ClusterRecord, SnapshotRecord, SnapshotView } from './state';
+import type { ClusterRecord, ProjectRecord, SnapshotRecord, SnapshotView } from './model';
 
 type Json = Record<string, unknown>;
 
@@ -15,23 +15,36 @@ const CLUSTER_TYPE: Record<ClusterRecord['kind'], string> = {
   shared: 'REPLICASET',
 };
 
+/** Latest instant a JavaScript date holds (year 275760). */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * ISO 8601 without milliseconds. A retention near int32's maximum in days lies beyond year
+ * 275760; it is shown as that year (extended ISO format, as Java writes years past 9999).
+ */
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const bounded = Math.max(-LAST_DATE_MS, Math.min(LAST_DATE_MS, ms));
+  return new Date(bounded).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function selfLink(baseUrl: string, path: string): Json[] {
   return [{ href: `${baseUrl}${path}`, rel: 'self' }];
 }
 
-/** One region config: dedicated (AWS), shared tier (TENANT over AWS) or flex (FLEX over AWS). */
+/**
+ * One region config: dedicated (AWS), shared tier (TENANT over AWS), or a flex cluster in the
+ * shape of one migrated to flex earlier (TENANT over AWS with `effectiveInstanceSize: FLEX`; the
+ * API's `providerName` enum has no FLEX, see docs/atlas-api.md).
+ */
 function regionConfig(cluster: ClusterRecord): Json {
   const base: Json = { priority: 7, regionName: cluster.regionName };
   if (cluster.kind === 'shared' || cluster.kind === 'flex') {
     return {
       ...base,
       backingProviderName: 'AWS',
+      ...(cluster.kind === 'flex' ? { effectiveInstanceSize: 'FLEX' } : {}),
       electableSpecs: { instanceSize: cluster.instanceSize },
-      providerName: cluster.kind === 'shared' ? 'TENANT' : 'FLEX',
+      providerName: 'TENANT',
     };
   }
   const hardware = { diskIOPS: 3000, diskSizeGB: 10, ebsVolumeType: 'STANDARD', instanceSize: cluster.instanceSize };
@@ -85,26 +98,28 @@ export function renderCluster(cluster: ClusterRecord, version: string, baseUrl: 
     replicationSpecs: replicationSpecs(cluster, version),
     rootCertType: 'ISRGROOTX1',
     stateName: cluster.stateName,
+    tags: cluster.tags.map((tag) => ({ ...tag })),
     terminationProtectionEnabled: false,
     versionReleaseSystem: 'LTS',
   };
 }
 
+/** A snapshot document as of `view` (fields appear as the recorded documents show them). */
 export function renderSnapshot(record: SnapshotRecord, view: SnapshotView, baseUrl: string): Json {
   const path = `/api/atlas/v2/groups/${record.groupId}/clusters/${record.clusterName}/backup/snapshots`;
   const common: Json = {
     description: record.description,
-    expiresAt: iso(record.expiresAt),
+    expiresAt: iso(view.expiresAt),
     frequencyType: record.frequencyType,
     id: record.id,
-    mongodVersion: record.mongodVersion,
     policyItems: [],
     snapshotType: record.snapshotType,
     status: view.status,
+    storageSizeBytes: view.storageSizeBytes,
     type: record.type,
   };
   if (view.createdAt !== undefined) common.createdAt = iso(view.createdAt);
-  if (view.storageSizeBytes !== undefined) common.storageSizeBytes = view.storageSizeBytes;
+  if (view.mongodVersion !== undefined) common.mongodVersion = view.mongodVersion;
   if (record.type === 'shardedCluster') {
     const members = record.members ?? [];
     return {
@@ -117,8 +132,22 @@ export function renderSnapshot(record: SnapshotRecord, view: SnapshotView, baseU
   }
   return {
     ...common,
-    cloudProvider: 'AWS',
+    ...(view.cloudProvider !== undefined ? { cloudProvider: view.cloudProvider } : {}),
+    copyRegions: [],
     links: selfLink(baseUrl, `${path}/${record.id}`),
     replicaSetName: record.replicaSetName,
+  };
+}
+
+/** A project (group) document, version 2023-01-01. */
+export function renderProject(project: ProjectRecord, baseUrl: string): Json {
+  return {
+    clusterCount: project.clusters.size,
+    created: iso(project.created),
+    id: project.id,
+    links: selfLink(baseUrl, `/api/atlas/v2/groups/${project.id}`),
+    name: project.name,
+    orgId: project.orgId,
+    tags: [],
   };
 }

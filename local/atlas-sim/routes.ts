@@ -3,11 +3,13 @@
 export type EndpointName =
   | 'token'
   | 'revoke'
+  | 'listProjects'
   | 'listClusters'
   | 'getCluster'
   | 'listSnapshots'
   | 'takeSnapshot'
   | 'getSnapshot'
+  | 'patchSnapshot'
   | 'listShardedSnapshots'
   | 'getShardedSnapshot'
   | 'unknown';
@@ -36,6 +38,7 @@ interface RouteDef {
 const ROUTES: RouteDef[] = [
   { pattern: /^\/api\/oauth\/token$/, byMethod: { POST: 'token' }, names: [] },
   { pattern: /^\/api\/oauth\/revoke$/, byMethod: { POST: 'revoke' }, names: [] },
+  { pattern: /^\/api\/atlas\/v2\/groups$/, byMethod: { GET: 'listProjects' }, names: [] },
   { pattern: new RegExp(`^${V2}$`), byMethod: { GET: 'listClusters' }, names: ['groupId'] },
   { pattern: new RegExp(`^${V2}/([^/]+)$`), byMethod: { GET: 'getCluster' }, names: ['groupId', 'clusterName'] },
   {
@@ -48,6 +51,7 @@ const ROUTES: RouteDef[] = [
     byMethod: { GET: 'listShardedSnapshots' },
     names: ['groupId', 'clusterName'],
   },
+  // No PATCH here: Atlas has none for sharded snapshots, so PATCH on this path is 405.
   {
     pattern: new RegExp(`^${SNAPSHOTS}/shardedCluster/([^/]+)$`),
     byMethod: { GET: 'getShardedSnapshot' },
@@ -55,7 +59,7 @@ const ROUTES: RouteDef[] = [
   },
   {
     pattern: new RegExp(`^${SNAPSHOTS}/([^/]+)$`),
-    byMethod: { GET: 'getSnapshot' },
+    byMethod: { GET: 'getSnapshot', PATCH: 'patchSnapshot' },
     names: ['groupId', 'clusterName', 'snapshotId'],
   },
 ];
@@ -89,4 +93,27 @@ function safeDecode(segment: string): string {
 
 export function isOAuthEndpoint(endpoint: EndpointName): boolean {
   return endpoint === 'token' || endpoint === 'revoke';
+}
+
+/** Atlas keeps a rate-limit bucket per set of endpoints (docs/atlas-api.md, Rate limits). */
+export type EndpointSet = 'projects' | 'clusters' | 'backup';
+export const ENDPOINT_SETS: readonly EndpointSet[] = ['projects', 'clusters', 'backup'];
+
+export function endpointSetOf(endpoint: EndpointName): EndpointSet | undefined {
+  switch (endpoint) {
+    case 'listProjects':
+      return 'projects';
+    case 'listClusters':
+    case 'getCluster':
+      return 'clusters';
+    case 'listSnapshots':
+    case 'takeSnapshot':
+    case 'getSnapshot':
+    case 'patchSnapshot':
+    case 'listShardedSnapshots':
+    case 'getShardedSnapshot':
+      return 'backup';
+    default:
+      return undefined;
+  }
 }

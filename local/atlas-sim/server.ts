@@ -1,109 +1,27 @@
 /**
- * The Atlas Admin API simulator: a node:http server on loopback answering what ATLAS.md
- * describes (auth, versions, clusters, snapshots, errors, rate limits), plus scripted faults,
- * added latency and a request log. `startAtlasSimulator()` is the only entry point.
+ * The Atlas Admin API simulator: a node:http server on loopback answering what docs/atlas-api.md
+ * describes (auth, versions and their deprecation, projects, clusters, snapshots, errors, rate
+ * limits), plus scripted faults, added latency and a request log. `startAtlasSimulator()` is the
+ * only entry point.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, headerValue, listen, readBody, sleep } from '../http';
 import { type Answer, type SimRequest, atlasErrorAnswer } from './answers';
 import { handleApiCall } from './api';
-import {
-  type ApiKeySeed,
-  CredentialStore,
-  type Principal,
-  type ServiceAccountSeed,
-  authKindOf,
-  normalizeIp,
-} from './auth';
+import { CredentialStore, type Principal, authKindOf, normalizeIp } from './auth';
 import { type Clock, systemClock } from './clock';
 import { AtlasApiError, atlasErrors } from './errors';
-import { type FaultSpec, FaultPlan, type ScriptedFault } from './faults';
+import { type FaultSpec, FaultPlan } from './faults';
+import { ApiRateLimits } from './limits';
 import { handleRevoke, handleToken } from './oauth';
-import { type RateLimitOptions, TokenBucketLimiter, rateLimitHeaders } from './rate-limit';
+import { TokenBucketLimiter } from './rate-limit';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { type RouteMatch, isOAuthEndpoint, matchRoute } from './routes';
-import {
-  AtlasState,
-  type ClusterRecord,
-  type ClusterSeed,
-  DEFAULT_SNAPSHOT_TIMING,
-  type ProjectSeed,
-  type SnapshotSeed,
-  type SnapshotStatus,
-  type SnapshotTiming,
-} from './state';
-import { negotiateVersion, versionsFor } from './versions';
+import type { AtlasSimulator, AtlasSimulatorOptions, SimulatorSeed, SnapshotInfo } from './simulator';
+import { AtlasState, DEFAULT_SNAPSHOT_TIMING } from './state';
+import { type VersionDeprecation, checkDeprecation, deprecationHeaders, negotiate, versionsFor } from './versions';
 
-export interface SimulatorSeed {
-  projects?: ProjectSeed[];
-  serviceAccounts?: ServiceAccountSeed[];
-  apiKeys?: ApiKeySeed[];
-}
-
-export interface AtlasSimulatorOptions {
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: any free port. */
-  port?: number;
-  /** Time source for tokens, nonces, snapshots and rate limits (default: system clock). */
-  clock?: Clock;
-  /** Added before every answer (real time; the benchmarks use 50). Default 0. */
-  latencyMs?: number;
-  /** How latency is waited for (default setTimeout); tests inject a recorder. */
-  delay?: (ms: number) => Promise<void>;
-  /** `expires_in` of service-account tokens (default 3600). */
-  tokenExpiresInSeconds?: number;
-  /** Digest nonce lifetime before `stale=true` (default 300). */
-  nonceTtlSeconds?: number;
-  snapshotTiming?: Partial<SnapshotTiming>;
-  /** Admin API token bucket (429 `RATE_LIMITED_TOKEN_BUCKET`); off when absent. */
-  rateLimit?: RateLimitOptions;
-  /** Token endpoint limit per client and IP (429 `RATE_LIMITED`); off when absent (Atlas: 50/minute). */
-  tokenRateLimit?: RateLimitOptions;
-  faults?: FaultSpec[];
-  seed?: SimulatorSeed;
-  /** Called once per request when it is answered (or dropped by a hang/reset fault). */
-  onRequest?: (entry: RequestLogEntry) => void;
-}
-
-/** A snapshot as the simulator currently reports it, for assertions. */
-export interface SnapshotInfo {
-  id: string;
-  type: 'replicaSet' | 'shardedCluster';
-  snapshotType: string;
-  status: SnapshotStatus;
-  description: string;
-  retentionInDays: number;
-  frequencyType: string;
-  createdAt?: string;
-  expiresAt: string;
-}
-
-export interface AtlasSimulator {
-  /** `http://127.0.0.1:<port>`: use as the Atlas base URL. */
-  readonly url: string;
-  readonly port: number;
-  readonly clock: Clock;
-  readonly state: AtlasState;
-  readonly credentials: CredentialStore;
-  readonly log: RequestLog;
-  readonly faults: FaultPlan;
-  addProject(seed: ProjectSeed): void;
-  addCluster(projectId: string, seed: ClusterSeed): ClusterRecord;
-  addSnapshot(projectId: string, clusterName: string, seed?: SnapshotSeed): SnapshotInfo;
-  addServiceAccount(seed: ServiceAccountSeed): void;
-  addApiKey(seed: ApiKeySeed): void;
-  setAccessList(credentialId: string, accessList: string[] | undefined): void;
-  addFault(spec: FaultSpec): ScriptedFault;
-  setLatency(ms: number): void;
-  setRateLimit(options: RateLimitOptions | undefined): void;
-  setTokenRateLimit(options: RateLimitOptions | undefined): void;
-  /** Every snapshot of a cluster (both list kinds), in the simulator's (non-date) order. */
-  snapshots(projectId: string, clusterName: string): SnapshotInfo[];
-  /** On-demand snapshots of a cluster that are queued or in progress now. */
-  pendingOnDemand(projectId: string, clusterName: string): SnapshotInfo[];
-  close(): Promise<void>;
-}
+export type { AtlasSimulator, AtlasSimulatorOptions, SimulatorSeed, SnapshotInfo } from './simulator';
 
 interface Runtime {
   options: AtlasSimulatorOptions;
@@ -113,9 +31,10 @@ interface Runtime {
   log: RequestLog;
   faults: FaultPlan;
   latencyMs: number;
-  /** Undefined when unlimited (set and reset by setRateLimit / setTokenRateLimit). */
-  limiter: TokenBucketLimiter | undefined;
+  limits: ApiRateLimits;
+  /** Undefined when unlimited (set and reset by setTokenRateLimit). */
   tokenLimiter: TokenBucketLimiter | undefined;
+  deprecations: VersionDeprecation[];
   tokenExpiresInSeconds: number;
 }
 
@@ -140,13 +59,18 @@ function createRuntime(options: AtlasSimulatorOptions): Runtime {
   const runtime: Runtime = {
     options,
     clock,
-    state: new AtlasState(clock, { ...DEFAULT_SNAPSHOT_TIMING, ...options.snapshotTiming }),
+    state: new AtlasState(
+      clock,
+      { ...DEFAULT_SNAPSHOT_TIMING, ...options.snapshotTiming },
+      options.snapshotOutcome !== undefined ? { snapshotOutcome: options.snapshotOutcome } : {},
+    ),
     credentials: undefined as unknown as CredentialStore,
     log: new RequestLog(),
     faults: new FaultPlan(),
     latencyMs: options.latencyMs ?? 0,
-    limiter: options.rateLimit ? new TokenBucketLimiter(clock, options.rateLimit) : undefined,
+    limits: new ApiRateLimits(clock, options.rateLimit, options.endpointRateLimits),
     tokenLimiter: options.tokenRateLimit ? new TokenBucketLimiter(clock, options.tokenRateLimit) : undefined,
+    deprecations: checkedDeprecations(options.deprecations ?? []),
     tokenExpiresInSeconds: options.tokenExpiresInSeconds ?? 3600,
   };
   runtime.credentials = new CredentialStore({
@@ -155,6 +79,11 @@ function createRuntime(options: AtlasSimulatorOptions): Runtime {
     nonceTtlMs: () => (options.nonceTtlSeconds ?? 300) * 1000,
   });
   return runtime;
+}
+
+function checkedDeprecations(deprecations: VersionDeprecation[]): VersionDeprecation[] {
+  for (const deprecation of deprecations) checkDeprecation(deprecation);
+  return [...deprecations];
 }
 
 function seedRuntime(runtime: Runtime, seed: SimulatorSeed): void {
@@ -182,16 +111,21 @@ function simulatorApi(runtime: Runtime, url: string, port: number, close: () => 
     addServiceAccount: (seed) => credentials.addServiceAccount(seed),
     addApiKey: (seed) => credentials.addApiKey(seed),
     setAccessList: (id, list) => credentials.setAccessList(id, list),
+    setCredentialAccess: (id, access) => credentials.setAccess(id, access),
     addFault: (spec) => runtime.faults.add(spec),
     setLatency: (ms) => {
       runtime.latencyMs = ms;
     },
-    setRateLimit: (limit) => {
-      runtime.limiter = limit ? new TokenBucketLimiter(clock, limit) : undefined;
-    },
+    setRateLimit: (limit) => runtime.limits.setGeneral(limit),
+    setEndpointRateLimit: (set, limit) => runtime.limits.setForSet(set, limit),
     setTokenRateLimit: (limit) => {
       runtime.tokenLimiter = limit ? new TokenBucketLimiter(clock, limit) : undefined;
     },
+    setDeprecations: (deprecations) => {
+      runtime.deprecations = checkedDeprecations(deprecations);
+    },
+    failNextSnapshot: (projectId, clusterName, count) => state.failNextSnapshot(projectId, clusterName, count),
+    setSnapshotStatus: (id, status) => state.setSnapshotStatus(id, status),
     snapshots: info,
     pendingOnDemand: (projectId, clusterName) =>
       info(projectId, clusterName).filter(
@@ -213,7 +147,8 @@ function snapshotInfo(state: AtlasState, id: string): SnapshotInfo {
     description: record.description,
     retentionInDays: record.retentionInDays,
     frequencyType: record.frequencyType,
-    expiresAt: new Date(record.expiresAt).toISOString(),
+    expiresAt: new Date(view.expiresAt).toISOString(),
+    storageSizeBytes: view.storageSizeBytes,
   };
   if (view.createdAt !== undefined) info.createdAt = new Date(view.createdAt).toISOString();
   return info;
@@ -343,46 +278,35 @@ function dispatch(runtime: Runtime, req: SimRequest, route: RouteMatch, entry: R
       route.methods.length > 0 ? atlasErrors.methodNotAllowed(req.method) : atlasErrors.resourceNotFound(req.path),
     );
   }
-  let rateHeaders: Record<string, string> = {};
+  let principal: Principal | undefined;
+  let rateHeaders: Record<string, string> | undefined;
+  let versionHeaders: Record<string, string> = {};
   try {
-    const principal = runtime.credentials.authenticate(firstHeader(req, 'authorization'), req.method, req.rawUrl);
+    principal = runtime.credentials.authenticate(firstHeader(req, 'authorization'), req.method, req.rawUrl);
     entry.principal = principal.id;
     runtime.credentials.checkAccessList(principal, req.ip);
-    rateHeaders = takeRateBudget(runtime, route, principal);
+    rateHeaders = runtime.limits.take(route, principal);
     if (!route.methodAllowed) {
       throw route.methods.length > 0
         ? atlasErrors.methodNotAllowed(req.method)
         : atlasErrors.resourceNotFound(req.path);
     }
-    const version = negotiateVersion(firstHeader(req, 'accept'), versionsFor(route.endpoint), runtime.clock.now());
-    const answer = handleApiCall(req, route, version, runtime.state);
-    return { ...answer, headers: { ...answer.headers, ...rateHeaders } };
+    const versions = versionsFor(route.endpoint, runtime.deprecations);
+    const version = negotiate(firstHeader(req, 'accept'), versions, runtime.clock.now());
+    versionHeaders = deprecationHeaders(version);
+    const access = runtime.credentials.accessOf(principal);
+    const answer = handleApiCall(req, route, version.date, runtime.state, access);
+    return { ...answer, headers: { ...answer.headers, ...rateHeaders, ...versionHeaders } };
   } catch (error: unknown) {
-    if (error instanceof AtlasApiError) return atlasErrorAnswer(error, rateHeaders);
-    return atlasErrorAnswer(atlasErrors.unexpected());
+    const headers = { ...(rateHeaders ?? runtime.limits.peek(route, principal)), ...versionHeaders };
+    if (error instanceof AtlasApiError) return atlasErrorAnswer(error, headers);
+    return atlasErrorAnswer(atlasErrors.unexpected(), headers);
   }
 }
 
 function firstHeader(req: SimRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Spends one token of the caller's bucket; throws 429 when it is empty. */
-function takeRateBudget(runtime: Runtime, route: RouteMatch, principal: Principal): Record<string, string> {
-  const limiter = runtime.limiter;
-  if (!limiter) return {};
-  const scope = limiter.options.scope ?? 'project';
-  const key =
-    scope === 'global'
-      ? 'global'
-      : scope === 'credential'
-        ? `credential:${principal.id}`
-        : `project:${route.groupId ?? '-'}`;
-  const decision = limiter.take(key);
-  const headers = rateLimitHeaders(decision, limiter.options.omitRetryAfter);
-  if (!decision.allowed) throw atlasErrors.rateLimited('RATE_LIMITED_TOKEN_BUCKET', headers);
-  return headers;
 }
 
 function writeAnswer(res: ServerResponse, answer: Answer): void {

@@ -1,160 +1,74 @@
 /**
  * The simulated Atlas organization: projects, clusters and their cloud backup snapshots.
- * Snapshot status is derived from the clock (queued -> inProgress -> completed over
- * `SnapshotTiming`), so no timers run and tests move time with a `ManualClock`.
- * Atlas's domain guards for taking a snapshot live here; HTTP-level checks live in api.ts.
+ * Snapshot status is derived from the clock (see snapshots.ts), so no timers run and tests move
+ * time with a `ManualClock`. Atlas's domain guards for taking a snapshot and for changing its
+ * retention live here; HTTP-level checks live in api.ts.
  */
+import { DAY_MS, type RetentionUnit, addRetention, representable } from './calendar';
 import type { Clock } from './clock';
 import { atlasErrors } from './errors';
-import { objectId, scrambledKey } from './ids';
+import { objectId } from './ids';
+import type {
+  ClusterKind,
+  ClusterRecord,
+  ClusterSeed,
+  ProjectRecord,
+  ProjectSeed,
+  SnapshotOutcome,
+  SnapshotRecord,
+  SnapshotSeed,
+  SnapshotStatus,
+  SnapshotTiming,
+  SnapshotType,
+  SnapshotView,
+} from './model';
+import { PENDING, SnapshotStore, newSnapshotRecord } from './snapshots';
 
-export type ClusterKind = 'replicaSet' | 'sharded' | 'geoSharded' | 'flex' | 'shared';
-export type SnapshotStatus = 'queued' | 'inProgress' | 'completed' | 'failed';
-export type SnapshotType = 'onDemand' | 'scheduled' | 'fallback';
-export type TimeInput = number | string | Date;
+export type * from './model';
+export { snapshotHistory } from './history';
 
-export interface SnapshotTiming {
-  /** Time a taken snapshot stays `queued` (createdAt absent meanwhile). */
-  queuedMs: number;
-  /** Then time it stays `inProgress` before `completed`. */
-  inProgressMs: number;
-}
-
-/** About the 2.5 minutes ATLAS.md reports for a small cluster. */
+/** About the 2.5 minutes docs/atlas-api.md reports for a small cluster. */
 export const DEFAULT_SNAPSHOT_TIMING: SnapshotTiming = { queuedMs: 30_000, inProgressMs: 120_000 };
 
-export interface ClusterSeed {
-  name: string;
-  /** Default `replicaSet`. */
-  kind?: ClusterKind;
-  /** Default M10 (M0 for shared tier, FLEX for flex). */
-  instanceSize?: string;
-  /** Default true, except shared tier (always false). */
-  backupEnabled?: boolean;
-  paused?: boolean;
-  /** Default `IDLE`. */
-  stateName?: string;
-  /** Shards of a sharded/geosharded cluster (default 2). */
-  numShards?: number;
-  /** Default `8.0`. */
-  mongoDBMajorVersion?: string;
-  /** Default `US_EAST_1`. */
-  regionName?: string;
-  /** Sharded snapshots report it; default `EMBEDDED`. */
-  configServerType?: 'EMBEDDED' | 'DEDICATED';
-  snapshots?: SnapshotSeed[];
-}
-
-export interface SnapshotSeed {
-  id?: string;
-  /** Default `scheduled`. */
-  snapshotType?: SnapshotType;
-  /**
-   * Fixed status (default `completed`). A seeded snapshot keeps it forever unless
-   * `progress` is set, in which case it moves on with the clock like a taken one.
-   */
-  status?: SnapshotStatus;
-  progress?: boolean;
-  /** When it was taken (default one hour before now); for `progress`, when it was requested. */
-  createdAt?: TimeInput;
-  /** Default 7. */
-  retentionInDays?: number;
-  description?: string;
-  /** Default by type: `ondemand` for on-demand (as observed), `daily` otherwise. */
-  frequencyType?: string;
-}
-
-export interface ProjectSeed {
-  id: string;
-  name?: string;
-  /** Backup Compliance Policy: the smallest retention an on-demand snapshot may ask for. */
-  compliance?: { minRetentionDays: number };
-  clusters?: ClusterSeed[];
-}
-
-export interface ClusterRecord {
-  id: string;
-  groupId: string;
-  name: string;
-  kind: ClusterKind;
-  instanceSize: string;
-  backupEnabled: boolean;
-  paused: boolean;
-  stateName: string;
-  numShards: number;
-  mongoDBMajorVersion: string;
-  regionName: string;
-  configServerType: 'EMBEDDED' | 'DEDICATED';
-  createDate: number;
-}
-
-export interface SnapshotMember {
-  cloudProvider: string;
-  id: string;
-  replicaSetName: string;
-}
-
-export interface SnapshotRecord {
-  id: string;
-  groupId: string;
-  clusterName: string;
-  type: 'replicaSet' | 'shardedCluster';
-  snapshotType: SnapshotType;
-  description: string;
-  frequencyType: string;
-  retentionInDays: number;
-  /** When it was requested (taken snapshots) or taken (seeded ones). */
-  requestedAt: number;
-  expiresAt: number;
-  /** Set for seeded snapshots and by `setSnapshotStatus`: status no longer follows the clock. */
-  pinnedStatus?: SnapshotStatus;
-  /** Fixed creation time (seeded or pinned snapshots); otherwise the end of the queued phase. */
-  createdAt?: number;
-  /** Status reached at the end of the timeline (`failed` can be forced with setSnapshotStatus). */
-  finalStatus: 'completed' | 'failed';
-  mongodVersion: string;
-  replicaSetName?: string;
-  members?: SnapshotMember[];
-  configServerType?: 'EMBEDDED' | 'DEDICATED';
-}
-
-export interface SnapshotView {
-  status: SnapshotStatus;
-  /** Absent while queued. */
-  createdAt?: number;
-  storageSizeBytes?: number;
-}
-
-export interface ProjectRecord {
-  id: string;
-  name: string;
-  compliance?: { minRetentionDays: number };
-  clusters: Map<string, ClusterRecord>;
-}
+/** The organization every seeded project belongs to unless its seed says otherwise. */
+export const DEMO_ORG_ID = '65a1b2c3d4e5f60718293a01';
 
 export interface OnDemandRequest {
   description?: string;
   retentionInDays: number;
 }
 
-const DAY_MS = 86_400_000;
-const PENDING: SnapshotStatus[] = ['queued', 'inProgress'];
+export interface RetentionChange {
+  retentionUnit: RetentionUnit;
+  retentionValue: number;
+}
+
+export interface AtlasStateOptions {
+  /** How taken snapshots end unless their cluster says otherwise (default `completed`). */
+  snapshotOutcome?: SnapshotOutcome;
+}
 
 export class AtlasState {
   private readonly projectsById = new Map<string, ProjectRecord>();
-  private readonly snapshotsById = new Map<string, SnapshotRecord>();
+  private readonly store: SnapshotStore;
 
   constructor(
     private readonly clock: Clock,
     public timing: SnapshotTiming = { ...DEFAULT_SNAPSHOT_TIMING },
-  ) {}
+    private readonly options: AtlasStateOptions = {},
+  ) {
+    this.store = new SnapshotStore(clock, () => this.timing);
+  }
 
   addProject(seed: ProjectSeed): ProjectRecord {
     if (this.projectsById.has(seed.id)) throw new Error(`project ${seed.id} already exists`);
     const project: ProjectRecord = {
       id: seed.id,
       name: seed.name ?? `Project ${seed.id.slice(-4)}`,
+      orgId: seed.orgId ?? DEMO_ORG_ID,
+      created: this.clock.now() - 365 * DAY_MS,
       ...(seed.compliance !== undefined ? { compliance: seed.compliance } : {}),
+      denyList: seed.denyList ?? false,
       clusters: new Map(),
     };
     this.projectsById.set(seed.id, project);
@@ -176,6 +90,11 @@ export class AtlasState {
     else project.compliance = { minRetentionDays };
   }
 
+  /** Makes the project refuse (or again allow) listing its clusters. */
+  setDenyList(projectId: string, denyList: boolean): void {
+    this.requireProject(projectId).denyList = denyList;
+  }
+
   addCluster(projectId: string, seed: ClusterSeed): ClusterRecord {
     const project = this.requireProject(projectId);
     if (project.clusters.has(seed.name)) throw new Error(`cluster ${seed.name} already exists in ${projectId}`);
@@ -194,6 +113,10 @@ export class AtlasState {
       regionName: seed.regionName ?? 'US_EAST_1',
       configServerType: seed.configServerType ?? 'EMBEDDED',
       createDate: this.clock.now() - 90 * DAY_MS,
+      tags: tagList(seed.tags ?? {}),
+      flexShape: seed.flexShape ?? 'error',
+      ...(seed.snapshotOutcome !== undefined ? { snapshotOutcome: seed.snapshotOutcome } : {}),
+      failNextSnapshots: seed.failNextSnapshots ?? 0,
     };
     project.clusters.set(cluster.name, cluster);
     for (const snapshot of seed.snapshots ?? []) this.addSnapshot(projectId, cluster.name, snapshot);
@@ -208,13 +131,18 @@ export class AtlasState {
     return [...(this.projectsById.get(projectId)?.clusters.values() ?? [])];
   }
 
-  /** Change a cluster in place (pause it, disable backup, ...). */
+  /** Change a cluster in place (pause it, disable backup, how its snapshots end, ...). */
   updateCluster(
     projectId: string,
     name: string,
-    patch: Partial<Pick<ClusterRecord, 'paused' | 'backupEnabled' | 'stateName'>>,
+    patch: Partial<Pick<ClusterRecord, 'paused' | 'backupEnabled' | 'stateName' | 'snapshotOutcome' | 'flexShape'>>,
   ): void {
     Object.assign(this.requireCluster(projectId, name), patch);
+  }
+
+  /** The next `count` snapshots taken on the cluster end `failed`. */
+  failNextSnapshot(projectId: string, clusterName: string, count = 1): void {
+    this.requireCluster(projectId, clusterName).failNextSnapshots += count;
   }
 
   removeCluster(projectId: string, name: string): void {
@@ -227,25 +155,27 @@ export class AtlasState {
     const snapshotType = seed.snapshotType ?? 'scheduled';
     const requestedAt =
       seed.createdAt === undefined ? this.clock.now() - 3_600_000 : new Date(seed.createdAt).getTime();
-    const record = this.newSnapshot(cluster, {
+    const record = newSnapshotRecord(cluster, {
       ...(seed.id !== undefined ? { id: seed.id } : {}),
       snapshotType,
       description: seed.description ?? defaultDescription(snapshotType),
       frequencyType: seed.frequencyType ?? (snapshotType === 'onDemand' ? 'ondemand' : 'daily'),
       retentionInDays: seed.retentionInDays ?? 7,
       requestedAt,
+      ...(seed.progress && seed.status === 'failed' ? { outcome: 'failed' as const } : {}),
     });
+    if (seed.expiresAt !== undefined) record.expiresAtOverride = new Date(seed.expiresAt).getTime();
     if (!seed.progress) {
       record.pinnedStatus = seed.status ?? 'completed';
-      record.createdAt = requestedAt;
-    } else if (seed.status === 'failed') record.finalStatus = 'failed';
-    return record;
+      if (record.pinnedStatus === 'completed') record.createdAt = requestedAt;
+    }
+    return this.store.add(record);
   }
 
   /**
    * Atlas's take-snapshot rules once the request itself is valid: backup must be on, the
    * cluster running, the retention at least the compliance minimum, and no other on-demand
-   * snapshot queued or in progress (unless `bypassGuard`, used to stage a race).
+   * snapshot queued or in progress (unless `bypassGuard`, used to stage another client's snapshot).
    */
   takeOnDemandSnapshot(
     projectId: string,
@@ -261,94 +191,74 @@ export class AtlasState {
     const minimum = project.compliance?.minRetentionDays;
     if (minimum !== undefined && request.retentionInDays < minimum) throw atlasErrors.retentionBelowCompliance(minimum);
     if (!bypassGuard && this.pendingOnDemand(projectId, clusterName).length > 0) throw atlasErrors.unfinishedOnDemand();
-    return this.newSnapshot(cluster, {
-      snapshotType: 'onDemand',
-      description: request.description ?? '',
-      frequencyType: 'ondemand',
-      retentionInDays: request.retentionInDays,
-      requestedAt: this.clock.now(),
-    });
+    return this.store.add(
+      newSnapshotRecord(cluster, {
+        snapshotType: 'onDemand',
+        description: request.description ?? '',
+        frequencyType: 'ondemand',
+        retentionInDays: request.retentionInDays,
+        requestedAt: this.clock.now(),
+        outcome: bypassGuard ? 'completed' : this.nextOutcome(cluster),
+      }),
+    );
+  }
+
+  /**
+   * PATCH retention (docs/atlas-api.md): only a completed snapshot; its new `expiresAt` is
+   * `createdAt` + value x unit; with a Backup Compliance Policy it may not come earlier than the
+   * current `expiresAt`.
+   */
+  setSnapshotRetention(record: SnapshotRecord, change: RetentionChange): SnapshotRecord {
+    const view = this.store.view(record);
+    if (PENDING.includes(view.status)) throw atlasErrors.cannotModifyInProgress(record.id);
+    // Assumption: a failed snapshot has no createdAt to count from, so it cannot be modified.
+    if (view.createdAt === undefined) throw atlasErrors.cannotModifySnapshot(record.id);
+    const expiresAt = addRetention(view.createdAt, change.retentionUnit, change.retentionValue);
+    if (!representable(expiresAt)) throw atlasErrors.validation('retentionValue is too large');
+    const project = this.requireProject(record.groupId);
+    if (project.compliance && expiresAt < view.expiresAt) throw atlasErrors.cannotDecreaseWithCompliance(record.id);
+    record.expiresAtOverride = expiresAt;
+    return record;
   }
 
   /** The cluster's snapshots in a stable order that is deliberately not by date. */
   snapshots(projectId: string, clusterName: string): SnapshotRecord[] {
-    return [...this.snapshotsById.values()]
-      .filter((snapshot) => snapshot.groupId === projectId && snapshot.clusterName === clusterName)
-      .sort((a, b) => scrambledKey(a.id).localeCompare(scrambledKey(b.id)));
+    return this.store.ofCluster(projectId, clusterName);
   }
 
   snapshot(id: string): SnapshotRecord | undefined {
-    return this.snapshotsById.get(id);
+    return this.store.get(id);
   }
 
   pendingOnDemand(projectId: string, clusterName: string): SnapshotRecord[] {
-    return this.snapshots(projectId, clusterName).filter(
-      (snapshot) => snapshot.snapshotType === 'onDemand' && PENDING.includes(this.view(snapshot).status),
-    );
+    return this.store.pendingOnDemand(projectId, clusterName);
   }
 
-  /** Status, createdAt and size as Atlas would report them right now. */
+  /** Status, dates, size and the fields that appear with progress, as Atlas would report them now. */
   view(record: SnapshotRecord): SnapshotView {
-    const status = record.pinnedStatus ?? this.timelineStatus(record);
-    if (status === 'queued') return { status };
-    const createdAt = record.createdAt ?? record.requestedAt + this.timing.queuedMs;
-    if (status === 'completed') return { status, createdAt, storageSizeBytes: 1_845_493_760 };
-    return { status, createdAt };
+    return this.store.view(record);
   }
 
-  /** Pins a snapshot's status (e.g. make a pending one `completed` or `failed` now). */
+  /** Pins a snapshot's status (e.g. finish a pending one `completed` or `failed` now). */
   setSnapshotStatus(id: string, status: SnapshotStatus): void {
-    const record = this.snapshotsById.get(id);
+    const record = this.store.get(id);
     if (!record) throw new Error(`no snapshot ${id}`);
-    if (status !== 'queued' && record.createdAt === undefined) {
-      // Keep the creation time it already shows; a snapshot still queued starts now.
-      record.createdAt = Math.min(this.clock.now(), record.requestedAt + this.timing.queuedMs);
-    }
-    record.pinnedStatus = status;
+    this.store.pin(record, status);
   }
 
   /** Finishes every pending snapshot (all clusters) as `completed`. */
   completePendingSnapshots(): void {
-    for (const record of this.snapshotsById.values()) {
-      if (PENDING.includes(this.view(record).status)) this.setSnapshotStatus(record.id, 'completed');
+    for (const record of this.store.all()) {
+      if (PENDING.includes(this.store.status(record))) this.store.pin(record, 'completed');
     }
   }
 
-  private timelineStatus(record: SnapshotRecord): SnapshotStatus {
-    const elapsed = this.clock.now() - record.requestedAt;
-    if (elapsed < this.timing.queuedMs) return 'queued';
-    if (elapsed < this.timing.queuedMs + this.timing.inProgressMs) return 'inProgress';
-    return record.finalStatus;
-  }
-
-  private newSnapshot(
-    cluster: ClusterRecord,
-    fields: Pick<
-      SnapshotRecord,
-      'snapshotType' | 'description' | 'frequencyType' | 'retentionInDays' | 'requestedAt'
-    > & { id?: string },
-  ): SnapshotRecord {
-    const id = fields.id ?? objectId(fields.requestedAt);
-    if (this.snapshotsById.has(id)) throw new Error(`snapshot ${id} already exists`);
-    const sharded = cluster.kind === 'sharded' || cluster.kind === 'geoSharded';
-    const record: SnapshotRecord = {
-      ...fields,
-      id,
-      groupId: cluster.groupId,
-      clusterName: cluster.name,
-      type: sharded ? 'shardedCluster' : 'replicaSet',
-      expiresAt: fields.requestedAt + fields.retentionInDays * DAY_MS,
-      finalStatus: 'completed',
-      mongodVersion: `${cluster.mongoDBMajorVersion}.4`,
-    };
-    if (sharded) {
-      record.members = shardMembers(cluster, fields.requestedAt);
-      record.configServerType = cluster.configServerType;
-    } else {
-      record.replicaSetName = `${cluster.name.toLowerCase()}-shard-0`;
+  private nextOutcome(cluster: ClusterRecord): SnapshotOutcome {
+    if (cluster.failNextSnapshots > 0) {
+      cluster.failNextSnapshots -= 1;
+      return 'failed';
     }
-    this.snapshotsById.set(id, record);
-    return record;
+    return cluster.snapshotOutcome ?? this.options.snapshotOutcome ?? 'completed';
   }
 
   private requireProject(id: string): ProjectRecord {
@@ -366,7 +276,8 @@ export class AtlasState {
 
 function defaultInstanceSize(kind: ClusterKind): string {
   if (kind === 'shared') return 'M0';
-  if (kind === 'flex') return 'FLEX';
+  // A flex cluster shown in TENANT shape names a tenant size (the enum has no FLEX instanceSize).
+  if (kind === 'flex') return 'M5';
   return 'M10';
 }
 
@@ -374,32 +285,12 @@ function defaultDescription(type: SnapshotType): string {
   return type === 'onDemand' ? 'on-demand snapshot' : '';
 }
 
-/** One member snapshot per shard, plus the config server when it is dedicated. */
-function shardMembers(cluster: ClusterRecord, at: number): SnapshotMember[] {
-  const names = Array.from({ length: cluster.numShards }, (_, i) => `${cluster.name.toLowerCase()}-shard-${i}`);
-  if (cluster.configServerType === 'DEDICATED') names.push(`${cluster.name.toLowerCase()}-config-0`);
-  return names.map((replicaSetName) => ({ cloudProvider: 'AWS', id: objectId(at), replicaSetName }));
-}
-
-export interface HistoryOptions {
-  /** Newest snapshot time (default: the clock's now minus one hour). */
-  newest?: number;
-  /** Hours between two snapshots (default 6). */
-  intervalHours?: number;
-  /** Every n-th one is a `fallback` snapshot (default 7; 0 = none). */
-  fallbackEvery?: number;
-}
-
-/** `count` completed scheduled/fallback snapshots, enough to make lists span several pages. */
-export function snapshotHistory(count: number, now: number, options: HistoryOptions = {}): SnapshotSeed[] {
-  const newest = options.newest ?? now - 3_600_000;
-  const interval = (options.intervalHours ?? 6) * 3_600_000;
-  const fallbackEvery = options.fallbackEvery ?? 7;
-  return Array.from({ length: count }, (_, i) => ({
-    snapshotType: fallbackEvery > 0 && i % fallbackEvery === fallbackEvery - 1 ? 'fallback' : 'scheduled',
-    status: 'completed',
-    createdAt: newest - i * interval,
-    retentionInDays: 30,
-    frequencyType: i % 4 === 0 ? 'hourly' : 'daily',
-  }));
+/** Atlas's tag rules: keys and values of 1-255 characters. */
+function tagList(tags: Record<string, string>): Array<{ key: string; value: string }> {
+  return Object.entries(tags).map(([key, value]) => {
+    if (key.length < 1 || key.length > 255 || value.length < 1 || value.length > 255) {
+      throw new Error(`tag ${JSON.stringify(key)}=${JSON.stringify(value)}: keys and values need 1-255 characters`);
+    }
+    return { key, value };
+  });
 }

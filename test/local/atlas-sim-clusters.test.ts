@@ -23,6 +23,7 @@ async function simWithEveryKind(): Promise<Sim> {
             { name: 'Sharded', kind: 'sharded', numShards: 3 },
             { name: 'Geo', kind: 'geoSharded', numShards: 2 },
             { name: 'Flex', kind: 'flex' },
+            { name: 'FlexTenant', kind: 'flex', flexShape: 'tenant' },
             { name: 'Shared', kind: 'shared' },
             { name: 'NoBackup', backupEnabled: false },
             { name: 'Paused', paused: true },
@@ -152,16 +153,29 @@ describe('clusters', () => {
     expect(snapshots.json.errorCode).toBe('CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
   });
 
-  it('lists every cluster, flex included as REPLICASET with providerName FLEX', async () => {
+  it('lists every cluster, a flex one in TENANT shape, leaving out the flex one the cluster API refuses', async () => {
     sim = await simWithEveryKind();
 
     const answer = await bearerCall(sim, clusterPath(), { accept: CLUSTERS_V });
 
     expect(answer.status).toBe(200);
     expect(answer.json.totalCount).toBe(7);
-    const flex = answer.json.results.find((c: { name: string }) => c.name === 'Flex');
+    const names = answer.json.results.map((c: { name: string }) => c.name);
+    expect(names).not.toContain('Flex');
+    const flex = answer.json.results.find((c: { name: string }) => c.name === 'FlexTenant');
     expect(flex.clusterType).toBe('REPLICASET');
-    expect(flex.replicationSpecs[0].regionConfigs[0].providerName).toBe('FLEX');
+    expect(flex.replicationSpecs[0].regionConfigs[0]).toMatchObject({
+      providerName: 'TENANT',
+      backingProviderName: 'AWS',
+      effectiveInstanceSize: 'FLEX',
+      electableSpecs: { instanceSize: 'M5' },
+    });
+    const providers = answer.json.results.flatMap((c: { replicationSpecs: any[] }) =>
+      c.replicationSpecs.flatMap((spec) =>
+        spec.regionConfigs.map((region: { providerName: string }) => region.providerName),
+      ),
+    );
+    expect(providers.every((p: string) => ['AWS', 'AZURE', 'GCP', 'TENANT'].includes(p))).toBe(true);
   });
 
   it('pages the cluster list and leaves totalCount out when includeCount=false', async () => {
