@@ -9,12 +9,18 @@ import { ANSI, PLAIN } from './report';
 import { HELP, scenarioList } from './start/help';
 import { openResources, processIo, type Io } from './start/io';
 import { runLocal } from './start/local-run';
+import { npmSwallowedHint } from './start/npm-config';
 import { UsageError, parseStartArgs, type StartOptions } from './start/options';
 import { runReal } from './start/real-run';
 
 export { processIo, type Io } from './start/io';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const hint = npmSwallowedHint(argv, io.env);
+  if (hint !== undefined) {
+    io.err(`${hint}\n`);
+    return 2;
+  }
   let options: StartOptions;
   try {
     options = parseStartArgs(argv);

@@ -81,7 +81,7 @@ Exit codes:
      access-list, --secret malformed, ...) and do not fail a local run unless --strict
   1  --strict (or --real) and an outcome was ERROR or the invocation failed; or the run itself
      could not happen (cdk synth failed, no bundle, no AWS credentials, an invalid --config, ...)
-  2  bad command line
+  2  bad command line (including options npm kept for itself: "npm start --scenario x")
 
 Examples:
   npm start

@@ -111,6 +111,9 @@ const OPTIONS = {
 /** Every option name, for the help test. */
 export const OPTION_NAMES = Object.keys(OPTIONS);
 
+/** Each option's kind, for recognising the options npm kept for itself (npm-config.ts). */
+export const OPTION_SPECS: Readonly<Record<string, { type: 'string' | 'boolean' }>> = OPTIONS;
+
 const LOCAL_ONLY = ['scenario', 'config', 'secret', 'strict'] as const;
 const REAL_ONLY = [
   'secret-id',
