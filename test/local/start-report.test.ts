@@ -22,6 +22,7 @@ import {
   stripAnsi,
   useColor,
 } from '../../local/report';
+import { LogEvents } from '../../lambda/snapshot/log-events';
 import type { Outcome } from '../../lambda/snapshot/types';
 
 const GROUP = `/api/atlas/v2/groups/${DEMO_PROJECT_ID}`;
@@ -133,32 +134,32 @@ describe('formatting the function log lines', () => {
   it('prints the decisions tersely, with the cluster they are about', () => {
     const lines = [
       logLine({
-        message: 'snapshot requested',
+        message: LogEvents.snapshotRequested,
         clusterName: 'Cluster0',
         snapshotId: 'snap1',
         snapshotStatus: 'queued',
       }),
       logLine({
-        message: 'on-demand snapshot still pending: skipping',
+        message: LogEvents.snapshotPending,
         clusterName: 'Busy',
         snapshotId: 'snap2',
         snapshotStatus: 'inProgress',
       }),
       logLine({
-        message: 'outcome',
+        message: LogEvents.outcome,
         level: 'ERROR',
         clusterName: 'Gone',
         outcome: outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND' }),
       }),
       logLine({
-        message: 'retrying Atlas request',
+        message: LogEvents.atlasRetry,
         clusterName: 'Cluster0',
         request: `GET ${GROUP}/clusters/Cluster0`,
         delayMs: 2000,
         reason: 'HTTP 429 RATE_LIMITED_TOKEN_BUCKET',
       }),
       logLine({
-        message: 'cannot use the Atlas credentials secret',
+        message: LogEvents.secretUnusable,
         level: 'ERROR',
         code: 'SECRET_INVALID',
         error: { name: 'CodedError', message: 'keys found: publicKey' },
@@ -176,7 +177,7 @@ describe('formatting the function log lines', () => {
 
   it('summarizes the run line and drops start/finish markers, EMF records and debug lines', () => {
     const run = logLine({
-      message: 'run',
+      message: LogEvents.run,
       trigger: 'manual',
       dryRun: true,
       targets: 2,
@@ -184,11 +185,11 @@ describe('formatting the function log lines', () => {
       authentication: 'apiKey',
     });
     const dropped = [
-      logLine({ message: 'invocation started', event: {} }),
-      logLine({ message: 'invocation finished', targets: 1 }),
+      logLine({ message: LogEvents.invocationStarted, event: {} }),
+      logLine({ message: LogEvents.invocationFinished, targets: 1 }),
       '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"SnapshotSecured":1}',
       logLine({ level: 'DEBUG', message: 'something internal' }),
-      logLine({ level: 'DEBUG', message: 'Atlas request', method: 'GET', path: '/x', status: 200 }),
+      logLine({ level: 'DEBUG', message: LogEvents.atlasRequest, method: 'GET', path: '/x', status: 200 }),
     ];
 
     expect(formatLogLine(run)).toEqual([
@@ -200,7 +201,7 @@ describe('formatting the function log lines', () => {
   it("renders the client's Atlas request lines as calls when asked (real mode)", () => {
     const line = logLine({
       level: 'DEBUG',
-      message: 'Atlas request',
+      message: LogEvents.atlasRequest,
       method: 'GET',
       path: `${GROUP}/clusters/Cluster0`,
       attempt: 2,
@@ -209,6 +210,47 @@ describe('formatting the function log lines', () => {
 
     expect(formatLogLine(line, { atlasRequests: true })).toEqual([
       '  atlas     403  GET    /groups/65a1...3a4b/clusters/Cluster0  attempt 2',
+    ]);
+  });
+
+  it('shows the round-2 events: paused, version notices, follow-up checks, promotion', () => {
+    const lines = [
+      logLine({ message: LogEvents.clusterPaused, clusterName: 'Paused' }),
+      logLine({
+        level: 'WARN',
+        message: LogEvents.atlasVersionNotice,
+        clusterName: 'Cluster0',
+        version: '2024-08-05',
+        sunset: '2027-01-01',
+      }),
+      logLine({
+        message: LogEvents.followUpScheduled,
+        clusterName: 'Cluster0',
+        name: 'snap-s1-1',
+        at: '2026-01-01T00:05:00Z',
+      }),
+      logLine({
+        message: LogEvents.snapshotPromoted,
+        clusterName: 'Cluster0',
+        snapshotId: 's1',
+        promotedTo: { retentionUnit: 'MONTHS', retentionValue: 12 },
+        expiresAt: '2027-01-01T00:00:00Z',
+      }),
+      logLine({
+        level: 'WARN',
+        message: LogEvents.promotionRefused,
+        clusterName: 'Cluster0',
+        code: 'CANNOT_MODIFY_SNAPSHOT',
+        error: { message: 'the role may not' },
+      }),
+    ].flatMap((line) => formatLogLine(line));
+
+    expect(lines).toEqual([
+      '  decide    Paused: paused: Atlas takes no backups of a paused cluster: skipping',
+      '  notice    Cluster0: Atlas API version notice: version 2024-08-05, sunset 2027-01-01',
+      '  confirm   Cluster0: follow-up check scheduled: name snap-s1-1, at 2026-01-01T00:05:00Z',
+      '  promote   Cluster0: snapshot s1 kept 12 months (expires 2027-01-01T00:00:00Z)',
+      '  promote   Cluster0: promotion refused: CANNOT_MODIFY_SNAPSHOT: the role may not',
     ]);
   });
 
