@@ -23,6 +23,7 @@ import {
   formatNotification,
   heading,
   outcomesOf,
+  plural,
   row,
   subtractCounts,
   type Counts,
@@ -81,6 +82,7 @@ function configPlan(options: ConfigOptions, style: Style): LocalPlan {
   const byArn = config.secretName.startsWith('arn:');
   const secretName = byArn ? LOCAL_SECRET_NAME : config.secretName;
   const unused = [
+    ...(byArn ? [`secretName (an ARN: the demo secret is stored as ${secretName})`] : []),
     ...(config.atlasBaseUrl !== undefined ? [`atlasBaseUrl (the simulator answers instead)`] : []),
     ...(config.notificationEmails.length > 0 || config.existingTopicArn !== undefined
       ? ['notificationEmails/existingTopicArn (the messages are printed here)']
@@ -92,13 +94,12 @@ function configPlan(options: ConfigOptions, style: Style): LocalPlan {
     : CONSOLE_STEP;
   return {
     configuration: [
-      `configuration: ${style.bold(file)} atlasSnapshot (validated as cdk synth does): ${config.targets.length} target(s), retention ${config.retentionInDays} days, description ${JSON.stringify(config.description)}`,
-      `               against simulated clusters: one healthy M10 replica set per named cluster; selectors choose among a small seeded set`,
+      `configuration: ${style.bold(file)} atlasSnapshot (validated as cdk synth does): ${plural(config.targets.length, 'target')}, retention ${config.retentionInDays} days, description ${JSON.stringify(config.description)}`,
+      '               run against simulated clusters, not your Atlas organization: one healthy M10 replica set per',
+      '               named cluster; selectors choose among a small seeded set (below)',
     ],
     facts: [
-      row('simulated', style.dim('the Atlas organization the simulator holds (not yours): project: clusters'), style),
-      ...projects.map((line) => continuation(line)),
-      ...(byArn ? [continuation(style.dim(`secretName is an ARN: the demo secret is stored as ${secretName}`))] : []),
+      ...projects.map((line, i) => (i === 0 ? row('simulated', line, style) : continuation(line))),
       ...(unused.length > 0 ? [row('not used', unused.join('; '), style)] : []),
     ],
     preset: 'default',

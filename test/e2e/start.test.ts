@@ -196,11 +196,11 @@ describe('npm start', () => {
       expect(io.stderr).toBe('');
       const lines = io.stdout.split('\n');
       expect(lines[1]).toMatch(
-        /^configuration: .*cdk\.json atlasSnapshot \(validated as cdk synth does\): 2 target\(s\), retention 14 days, description "Nightly \(prod\)"$/,
+        /^configuration: .*cdk\.json atlasSnapshot \(validated as cdk synth does\): 2 targets, retention 14 days, description "Nightly \(prod\)"$/,
       );
       expect(lines).toEqual(
         expect.arrayContaining([
-          `            ${P1}: Orders`,
+          `  simulated ${P1}: Orders`,
           `            ${P2}: Cluster0, Cluster1`,
           '  not used  notificationEmails/existingTopicArn (the messages are printed here)',
           expect.stringMatching(/^ {2}AWS .*local Secrets Manager: secret atlas\/prod;/),
@@ -237,7 +237,7 @@ describe('npm start', () => {
       expect(code).toBe(0);
       expect(io.stdout.split('\n')[1]).toMatch(
         new RegExp(
-          `^configuration: cdk\\.json atlasSnapshot .*: ${targets.length} target\\(s\\), retention ${retentionInDays} days`,
+          `^configuration: cdk\\.json atlasSnapshot .*: ${targets.length} targets?, retention ${retentionInDays} days`,
         ),
       );
       expect(io.stdout).toContain(`  targets   ${targets.map((t) => `${t.projectId}/${t.clusterName}`).join(', ')}`);
