@@ -34,7 +34,7 @@ import { bundleFacts, prepareBundle } from './bundle';
 import { print, withResource, type Io } from './io';
 import { isConfigRun, SECRET_CHOICES, type ConfigOptions, type LocalOptions, type ScenarioOptions } from './options';
 import { configSteps, loadOwnConfig, seedForTargets } from './own-config';
-import { CONSOLE_STEP, startScenario, withConsoleEvent, type Step } from './scenarios';
+import { startScenario, withConsoleEvent, type Step } from './scenarios';
 import { hasError, summaryRows, targetsText, type Invocation } from './summary';
 
 /** Everything a local run needs to know before it starts. */
@@ -54,6 +54,10 @@ interface LocalPlan {
   subject: string;
 }
 
+/** The steps, with `--event` in place of the console step's event when given. */
+const withEvent = (steps: readonly Step[], options: LocalOptions): Step[] =>
+  options.customEvent ? withConsoleEvent(steps, options.consoleEvent) : [...steps];
+
 const OWN_CONFIG_HINT = 'run `npm start -- --config cdk` to run your atlasSnapshot targets against simulated clusters';
 
 function scenarioPlan(options: ScenarioOptions, style: Style): LocalPlan {
@@ -71,7 +75,7 @@ function scenarioPlan(options: ScenarioOptions, style: Style): LocalPlan {
     retentionInDays: LOCAL_RETENTION_DAYS,
     description: LOCAL_DESCRIPTION,
     secretName: LOCAL_SECRET_NAME,
-    steps: options.customEvent ? withConsoleEvent(scenario.steps, options.consoleEvent) : scenario.steps,
+    steps: withEvent(scenario.steps, options),
     subject: `scenario ${scenario.name}, secret ${options.secret}`,
   };
 }
@@ -89,9 +93,6 @@ function configPlan(options: ConfigOptions, style: Style): LocalPlan {
       : []),
     ...(config.egress !== undefined ? ['egress (calls go over loopback)'] : []),
   ];
-  const consoleStep = options.customEvent
-    ? { ...CONSOLE_STEP, event: options.consoleEvent, why: 'your --event, as a console test event' }
-    : CONSOLE_STEP;
   return {
     configuration: [
       `configuration: ${style.bold(file)} atlasSnapshot (validated as cdk synth does): ${plural(config.targets.length, 'target')}, retention ${config.retentionInDays} days, description ${JSON.stringify(config.description)}`,
@@ -102,13 +103,14 @@ function configPlan(options: ConfigOptions, style: Style): LocalPlan {
       ...projects.map((line, i) => (i === 0 ? row('simulated', line, style) : continuation(line))),
       ...(unused.length > 0 ? [row('not used', unused.join('; '), style)] : []),
     ],
+    // The default preset's behaviour (no faults, no rate limit) over the organization seeded here.
     preset: 'default',
     seed,
     targets: config.targets,
     retentionInDays: config.retentionInDays,
     description: config.description,
     secretName,
-    steps: configSteps(config, consoleStep),
+    steps: withEvent(configSteps(config), options),
     subject: `configuration ${file}, secret ${options.secret}`,
   };
 }

@@ -21,7 +21,7 @@ import { SetupError } from '../real';
 import type { Target } from '../../lambda/snapshot/types';
 import { ALL_CLUSTERS, ALL_PROJECTS } from '../../lambda/snapshot/validation';
 import { relative } from './io';
-import type { Step } from './scenarios';
+import { CONSOLE_STEP, type Step } from './scenarios';
 
 /** `--config cdk`: this project's own cdk.json. */
 export const PROJECT_CONFIG = 'cdk';
@@ -67,9 +67,9 @@ export function loadOwnConfig(value: string, root: string = PROJECT_ROOT): OwnCo
 }
 
 /** The steps of a config run: what the first configured schedule sends, then a console run. */
-export function configSteps(config: SchedulerConfig, consoleStep: Step): Step[] {
+export function configSteps(config: SchedulerConfig): Step[] {
   const [first, ...others] = config.schedules;
-  if (first === undefined) return [consoleStep];
+  if (first === undefined) return [CONSOLE_STEP];
   const also = others.length > 0 ? ` (${others.length} more schedule(s) send their own overrides)` : '';
   return [
     {
@@ -78,7 +78,7 @@ export function configSteps(config: SchedulerConfig, consoleStep: Step): Step[] 
       event: scheduleInput(first),
       why: `the input your schedule "${first.name}" (${first.expression}, ${first.timezone}) sends${also}`,
     },
-    consoleStep,
+    CONSOLE_STEP,
   ];
 }
 

@@ -131,7 +131,7 @@ describe('the steps of your configuration', () => {
       }),
     );
 
-    const steps = configSteps(config, CONSOLE_STEP);
+    const steps = configSteps(config);
 
     expect(steps.map((s) => s.event)).toEqual([{ schedule: 'weekly', retentionInDays: 35 }, {}]);
     expect(steps[0]?.why).toBe(
