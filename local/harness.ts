@@ -12,23 +12,37 @@ import {
   type AtlasSimulator,
   type AtlasSimulatorOptions,
   type PresetName,
+  type SimulatorSeed,
 } from './atlas-sim';
 import { startLocalAws, type LocalAws, type SecretSeed } from './aws';
 import { startFunction, type LocalFunction } from './lambda/runtime';
+import { ENV } from '../lambda/snapshot/contract';
+import type { Target } from '../lambda/snapshot/types';
 
 export const LOCAL_SECRET_NAME = 'atlas/snapshot-scheduler';
 export const LOCAL_TOPIC_NAME = 'atlas-snapshot-notifications';
 export const LOCAL_FUNCTION_NAME = 'AtlasSnapshotScheduler-local';
+/** The defaults of a run that does not name its own (those of the project's example cdk.json). */
+export const LOCAL_RETENTION_DAYS = 7;
+export const LOCAL_DESCRIPTION = 'Scheduled on-demand snapshot (atlas-snapshot-scheduler)';
 
 export type SecretChoice = keyof typeof DEMO_SECRET_STRINGS | 'missing' | 'malformed' | 'binary';
 
 export interface LocalRunOptions {
   bundlePath: string;
   preset?: PresetName;
+  /** The simulated organization instead of the preset's (e.g. seeded from a cdk.json's targets). */
+  seed?: SimulatorSeed;
   /** Which secret the function finds: a demo credential shape, or a broken one. */
   secret?: SecretChoice;
+  /** Name the secret is stored under (default LOCAL_SECRET_NAME). */
+  secretName?: string;
   /** Default: the preset's targets. */
-  targets?: Array<{ projectId: string; clusterName: string }>;
+  targets?: Target[];
+  /** SNAPSHOT_RETENTION_DAYS (default LOCAL_RETENTION_DAYS). */
+  retentionInDays?: number;
+  /** SNAPSHOT_DESCRIPTION (default LOCAL_DESCRIPTION). */
+  description?: string;
   /** Extra simulator options (latency, rate limit, faults, ...); the preset supplies the seed. */
   simulator?: AtlasSimulatorOptions;
   /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL). */
@@ -45,35 +59,39 @@ export interface LocalRun {
   close(): Promise<void>;
 }
 
-function secretSeed(choice: SecretChoice): SecretSeed[] {
+function secretSeed(choice: SecretChoice, name: string): SecretSeed[] {
   switch (choice) {
     case 'missing':
       return [];
     case 'malformed':
-      return [{ name: LOCAL_SECRET_NAME, secretString: '{"publicKey": "only-half-of-a-key"}' }];
+      return [{ name, secretString: '{"publicKey": "only-half-of-a-key"}' }];
     case 'binary':
-      return [{ name: LOCAL_SECRET_NAME, secretBinary: new Uint8Array([1, 2, 3]) }];
+      return [{ name, secretBinary: new Uint8Array([1, 2, 3]) }];
     default:
-      return [{ name: LOCAL_SECRET_NAME, secretString: DEMO_SECRET_STRINGS[choice] }];
+      return [{ name, secretString: DEMO_SECRET_STRINGS[choice] }];
   }
 }
 
 export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
   const presetName = options.preset ?? 'default';
-  const sim = await startAtlasSimulator(presetOptions(presetName, options.simulator));
+  const simulatorOptions = presetOptions(presetName, options.simulator);
+  const sim = await startAtlasSimulator(
+    options.seed !== undefined ? { ...simulatorOptions, seed: options.seed } : simulatorOptions,
+  );
+  const secretName = options.secretName ?? LOCAL_SECRET_NAME;
   const aws = await startLocalAws({
-    secrets: secretSeed(options.secret ?? 'serviceAccount'),
+    secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
     topics: [LOCAL_TOPIC_NAME],
   });
   const topicArn = aws.sns.topicArn(LOCAL_TOPIC_NAME);
   const env: Record<string, string> = {
     ...aws.env,
-    ATLAS_SECRET_ID: LOCAL_SECRET_NAME,
-    SNS_TOPIC_ARN: topicArn,
-    ATLAS_TARGETS: JSON.stringify(options.targets ?? atlasPreset(presetName).targets),
-    SNAPSHOT_RETENTION_DAYS: '7',
-    SNAPSHOT_DESCRIPTION: 'Scheduled on-demand snapshot (atlas-snapshot-scheduler)',
-    ATLAS_BASE_URL: sim.url,
+    [ENV.secretId]: secretName,
+    [ENV.topicArn]: topicArn,
+    [ENV.targets]: JSON.stringify(options.targets ?? atlasPreset(presetName).targets),
+    [ENV.retentionDays]: String(options.retentionInDays ?? LOCAL_RETENTION_DAYS),
+    [ENV.description]: options.description ?? LOCAL_DESCRIPTION,
+    [ENV.baseUrl]: sim.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.env,
   };

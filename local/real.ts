@@ -6,7 +6,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ENV } from '../lambda/snapshot/contract';
-import type { RealOptions } from './start-options';
+import type { RealOptions } from './start/options';
 
 /** A run that cannot start for a reason the user can fix: printed without a stack trace, exit 1. */
 export class SetupError extends Error {

@@ -6,6 +6,7 @@
 import { AtlasCodes, Codes } from './codes';
 import { AmbiguousRequestError, CodedError, describeError, isCodedError } from './errors';
 import type { RunRequest } from './event';
+import { LogEvents } from './log-events';
 import type { AtlasApi, AtlasCluster, AtlasSnapshot, Logger, Outcome, Status, Target } from './types';
 import { mapInOrder, mapWithConcurrency, roundRobinOrder } from './pool';
 import { ALL_CLUSTERS } from './validation';
@@ -106,7 +107,7 @@ async function expandTarget(target: Target, ctx: RunContext, make: Make): Promis
   const logger = ctx.logger.child({ projectId: target.projectId, clusterName: ALL_CLUSTERS });
   try {
     const clusters = await ctx.atlasFor(target, logger).listClusters(target.projectId);
-    logger.info('expanded "*"', { clusters: clusters.map((c) => c.name) });
+    logger.info(LogEvents.expanded, { clusters: clusters.map((c) => c.name) });
     if (clusters.length === 0) {
       return [make(target, 'SKIPPED', Codes.NO_CLUSTERS, { detail: 'the project has no clusters' })];
     }
@@ -117,7 +118,7 @@ async function expandTarget(target: Target, ctx: RunContext, make: Make): Promis
     }));
   } catch (e: unknown) {
     const extra = errorExtra(e);
-    logger.error("cannot list the project's clusters", { code: extra.code, error: e });
+    logger.error(LogEvents.listingFailed, { code: extra.code, error: e });
     return [
       make(target, 'ERROR', extra.code, { ...extra, detail: `cannot list the project's clusters: ${extra.detail}` }),
     ];
@@ -167,14 +168,14 @@ async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Prom
     const unsupported = unsupportedReason(cluster);
     if (unsupported) {
       const status: Status = item.viaWildcard ? 'SKIPPED' : 'ERROR';
-      logger.info('cluster cannot take on-demand snapshots', { ...unsupported, status });
+      logger.info(LogEvents.clusterUnsupported, { ...unsupported, status });
       return make(target, status, unsupported.code, { detail: unsupported.detail });
     }
     const sharded = SHARDED_TYPES.has(cluster.clusterType ?? '');
 
     const pending = findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
     if (pending) {
-      logger.info('on-demand snapshot still pending: skipping', {
+      logger.info(LogEvents.snapshotPending, {
         snapshotId: pending.id,
         snapshotStatus: pending.status,
       });
@@ -185,7 +186,7 @@ async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Prom
       });
     }
     if (dryRun) {
-      logger.info('dry run: no pending on-demand snapshot, would request one');
+      logger.info(LogEvents.dryRun);
       return make(target, 'SKIPPED', Codes.DRY_RUN, {
         retentionInDays,
         description,
@@ -195,7 +196,7 @@ async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Prom
     return await requestSnapshot(atlas, target, sharded, ctx, make, logger);
   } catch (e: unknown) {
     const extra = errorExtra(e);
-    logger.error('target failed', { code: extra.code, httpStatus: extra.httpStatus, error: e });
+    logger.error(LogEvents.targetFailed, { code: extra.code, httpStatus: extra.httpStatus, error: e });
     return make(target, 'ERROR', extra.code, extra);
   }
 }
@@ -225,12 +226,12 @@ async function requestSnapshot(
   for (let round = 1; ; round++) {
     try {
       const snapshot = await atlas.takeSnapshot(target.projectId, target.clusterName, requested);
-      logger.info('snapshot requested', { snapshotId: snapshot.id, snapshotStatus: snapshot.status });
+      logger.info(LogEvents.snapshotRequested, { snapshotId: snapshot.id, snapshotStatus: snapshot.status });
       return make(target, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, { ...requested, ...snapshotFields(snapshot) });
     } catch (e: unknown) {
       if (isCodedError(e) && e.code === AtlasCodes.UNFINISHED_ON_DEMAND_SNAPSHOT) {
         // Another run (or a person) started one between our list and our request.
-        logger.info('Atlas reports an unfinished on-demand snapshot: skipping');
+        logger.info(LogEvents.raceLost);
         const pending = await findPendingQuietly(atlas, target, sharded, logger);
         return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
           ...(pending ? snapshotFields(pending) : {}),
@@ -242,7 +243,7 @@ async function requestSnapshot(
       if (!(e instanceof AmbiguousRequestError)) throw e;
 
       // The request may have reached Atlas: look before sending it again.
-      logger.warn('take-snapshot request unanswered; re-reading the snapshot list', { round, error: e });
+      logger.warn(LogEvents.takeUnanswered, { round, error: e });
       const pending = findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
       if (pending && pending.description === description) {
         return make(target, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, {
@@ -277,7 +278,7 @@ async function findPendingQuietly(
   try {
     return findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
   } catch (e: unknown) {
-    logger.warn('cannot re-read snapshots to name the pending one', { error: e });
+    logger.warn(LogEvents.rereadFailed, { error: e });
     return undefined;
   }
 }

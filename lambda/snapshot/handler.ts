@@ -11,6 +11,7 @@ import type { ParsedSecret } from './credentials';
 import { Codes } from './codes';
 import { describeError } from './errors';
 import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './event';
+import { formatFailureMessage, LogEvents } from './log-events';
 import { emfRecord } from './metrics';
 import type { Publisher } from './notify';
 import { createLimiter } from './pool';
@@ -75,7 +76,7 @@ export function createHandler(deps: HandlerDeps) {
     const invocationId = context.awsRequestId ?? randomUUID();
     const remaining = () => context.getRemainingTimeInMillis?.() ?? DEFAULT_LOCAL_BUDGET_MS;
     const logger = deps.logger.child({ invocationId });
-    logger.info('invocation started', { event: summarizeEvent(event) });
+    logger.info(LogEvents.invocationStarted, { event: summarizeEvent(event) });
 
     // Each outcome is logged and published as soon as it is known, while the other targets are
     // still running: nothing already decided is lost if the invocation is cut short.
@@ -85,7 +86,7 @@ export function createHandler(deps: HandlerDeps) {
     const failures = await reporter.done();
 
     const errors = results.filter((r) => r.status === 'ERROR');
-    logger.info('invocation finished', {
+    logger.info(LogEvents.invocationFinished, {
       targets: results.length,
       success: results.filter((r) => r.status === 'SUCCESS').length,
       skipped: results.filter((r) => r.status === 'SKIPPED').length,
@@ -107,13 +108,13 @@ export function createHandler(deps: HandlerDeps) {
       now,
     });
     if (!deps.config.ok) {
-      logger.error('invalid function configuration', { problems: deps.config.problems });
+      logger.error(LogEvents.invalidConfig, { problems: deps.config.problems });
       return [fallback({}, 'ERROR', Codes.INVALID_CONFIG, { detail: deps.config.problems.join('; ') })];
     }
     const config = deps.config.config;
     const parsed = parseEvent(event, config);
     if (!parsed.ok) {
-      logger.warn('invalid input event', { problems: parsed.problems });
+      logger.warn(LogEvents.invalidInput, { problems: parsed.problems });
       return [fallback({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
     }
     const request = parsed.request;
@@ -125,7 +126,7 @@ export function createHandler(deps: HandlerDeps) {
       secret = await deps.secrets.get();
     } catch (e: unknown) {
       const extra = errorExtra(e);
-      logger.error('cannot use the Atlas credentials secret', { code: extra.code, error: e });
+      logger.error(LogEvents.secretUnusable, { code: extra.code, error: e });
       return request.targets.map((t) => make(t, 'ERROR', extra.code, extra));
     }
 
@@ -147,7 +148,7 @@ export function createHandler(deps: HandlerDeps) {
     const reserve = publishReserveMs(remaining(), request.targets.length);
     const deadline: Deadline = { remainingMs: () => remaining() - reserve };
     const baseUrl = config.baseUrl ?? secret.baseUrl ?? DEFAULT_ATLAS_BASE_URL;
-    logger.info('run', {
+    logger.info(LogEvents.run, {
       trigger: request.trigger,
       schedule: request.schedule,
       dryRun: request.dryRun,
@@ -184,7 +185,7 @@ export function createHandler(deps: HandlerDeps) {
     };
     const reportOne = async (outcome: Outcome): Promise<void> => {
       const tagged = logger.child({ projectId: outcome.projectId, clusterName: outcome.clusterName });
-      (outcome.status === 'ERROR' ? tagged.error : tagged.info)('outcome', { outcome });
+      (outcome.status === 'ERROR' ? tagged.error : tagged.info)(LogEvents.outcome, { outcome });
       if (functionName) deps.writeMetric(emfRecord(functionName, outcome, now()));
       if (!deps.publisher) {
         failures.push({ outcome, error: 'no SNS topic configured' });
@@ -192,10 +193,10 @@ export function createHandler(deps: HandlerDeps) {
       }
       try {
         const messageId = await deps.publisher.publish(outcome);
-        tagged.debug('notification published', { messageId });
+        tagged.debug(LogEvents.notificationPublished, { messageId });
       } catch (e: unknown) {
         const error = describeError(e);
-        tagged.error('notification could not be published', { error: e });
+        tagged.error(LogEvents.notificationFailed, { error: e });
         failures.push({ outcome, error });
       }
     };
@@ -239,5 +240,5 @@ function failureMessage(
   if (failures.length > 0) {
     parts.push(`${failures.length} notification(s) could not be published (${failures[0]?.error})`);
   }
-  return `${parts.join('; ')}. Results: ${JSON.stringify(results.slice(0, 20))}`;
+  return formatFailureMessage(parts.join('; '), results.slice(0, 20));
 }

@@ -8,6 +8,7 @@ import { DEMO_API_KEY, DEMO_PROJECT_ID, DEMO_SERVICE_ACCOUNT, UNKNOWN_PROJECT_ID
 import { SCHEDULED_EVENT, startLocalRun, type LocalRun, type LocalRunOptions } from '../../local/harness';
 import { findHandlerBundle } from '../../local/lambda/bundle';
 import type { InvokeResult } from '../../local/lambda/runtime';
+import { parseFailureMessage } from '../../lambda/snapshot/log-events';
 import type { Outcome } from '../../lambda/snapshot/types';
 
 jest.setTimeout(30_000);
@@ -27,8 +28,7 @@ afterEach(async () => {
 
 function results(invocation: InvokeResult): Outcome[] {
   if (invocation.ok) return (invocation.result as { results: Outcome[] }).results;
-  const match = /Results: (\[.*\])$/s.exec(invocation.error?.errorMessage ?? '');
-  return match ? (JSON.parse(match[1]!) as Outcome[]) : [];
+  return parseFailureMessage(invocation.error?.errorMessage ?? '')?.results ?? [];
 }
 
 function published(

@@ -3,9 +3,13 @@
  * (`--no-synth`): the scheduled run and the console run against the simulator and the local
  * endpoints, and the account printed for a person.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT } from '../../local/atlas-sim';
 import { main, type Io } from '../../local/start';
-import { stripAnsi } from '../../local/report';
+import { parseLogLine, stripAnsi } from '../../local/report';
+import { LogEvents } from '../../lambda/snapshot/log-events';
 
 jest.setTimeout(30_000);
 
@@ -118,5 +122,156 @@ describe('npm start', () => {
     expect(plain).toContain('Atlas saw these calls coming from 127.0.0.1');
     expect(plain).toContain('`egress` NAT option');
     expect(plain).not.toContain(DEMO_API_KEY.privateKey);
+  });
+
+  it('the first lines say which configuration runs: the built-in scenario, and how to run your own', async () => {
+    const io = capture();
+
+    await main(['--no-synth'], io);
+
+    expect(io.stdout.split('\n').slice(0, 3)).toEqual([
+      'atlas-snapshot-scheduler: the deployable function, run on this machine',
+      'configuration: the built-in scenario default (retention 7 days); your cdk.json is not used',
+      '               — run `npm start -- --config cdk` to run your atlasSnapshot targets against simulated clusters',
+    ]);
+  });
+
+  it('dry-run: the console dry run checks and requests nothing (SKIPPED DRY_RUN), then the schedule requests', async () => {
+    const io = capture();
+
+    const code = await main(['--no-synth', '--scenario', 'dry-run'], io);
+
+    expect(code).toBe(0);
+    const dry = section(io.stdout, /^== 1\. console dry run: event \{"dryRun":true\}/);
+    expect(dry.filter((l) => l.startsWith('  atlas')).map((l) => l.split(/\s+/)[4])).toEqual([
+      'token',
+      'getCluster',
+      'listSnapshots',
+    ]);
+    expect(dry).toEqual(
+      expect.arrayContaining([
+        '  run       trigger manual, 1 target, retention 7 days, auth serviceAccount, DRY RUN',
+        '  decide    Cluster0: dry run: no on-demand snapshot pending, one would be requested',
+        '  outcome   Cluster0: SKIPPED DRY_RUN',
+      ]),
+    );
+    const scheduled = section(io.stdout, /^== 2\. scheduled run: event \{"schedule":"nightly"\}/);
+    expect(scheduled).toContain('  outcome   Cluster0: SUCCESS SNAPSHOT_REQUESTED');
+    expect(section(io.stdout, /^== Summary/)).toEqual(
+      expect.arrayContaining([
+        '  dry run   returned  SKIPPED DRY_RUN',
+        '  scheduled returned  SUCCESS SNAPSHOT_REQUESTED',
+      ]),
+    );
+  });
+
+  describe('with your own configuration (--config)', () => {
+    const P1 = '5f1d7a3b2c4e6f8a9b0c1d2e';
+    const P2 = '6a0b1c2d3e4f5a6b7c8d9e0f';
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-e2e-'));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('runs your targets with your retention and description against simulated clusters', async () => {
+      const file = path.join(dir, 'cdk.json');
+      const atlasSnapshot = {
+        secretName: 'atlas/prod',
+        targets: [
+          { projectId: P1, clusterName: 'Orders' },
+          { projectId: P2, clusterName: '*' },
+        ],
+        schedules: [{ name: 'nightly-prod', expression: 'cron(0 3 * * ? *)', timezone: 'Europe/Paris' }],
+        retentionInDays: 14,
+        description: 'Nightly (prod)',
+        notificationEmails: ['ops@example.com'],
+      };
+      fs.writeFileSync(file, JSON.stringify({ app: 'x', context: { atlasSnapshot } }));
+      const io = capture();
+
+      const code = await main(['--no-synth', '--config', file], io);
+
+      expect(code).toBe(0);
+      expect(io.stderr).toBe('');
+      const lines = io.stdout.split('\n');
+      expect(lines[1]).toMatch(
+        /^configuration: .*cdk\.json atlasSnapshot \(validated as cdk synth does\): 2 targets, retention 14 days, description "Nightly \(prod\)"$/,
+      );
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          `  simulated ${P1}: Orders`,
+          `            ${P2}: Cluster0, Cluster1`,
+          '  not used  notificationEmails/existingTopicArn (the messages are printed here)',
+          expect.stringMatching(/^ {2}AWS .*local Secrets Manager: secret atlas\/prod;/),
+        ]),
+      );
+      const scheduled = section(io.stdout, /^== 1\. scheduled run: event \{"schedule":"nightly-prod"\}/);
+      expect(scheduled[1]).toContain('the input your schedule "nightly-prod" (cron(0 3 * * ? *), Europe/Paris) sends');
+      expect(scheduled).toEqual(
+        expect.arrayContaining([
+          '  run       trigger schedule (nightly-prod), 2 targets, retention 14 days, auth serviceAccount',
+          '  outcome   Orders: SUCCESS SNAPSHOT_REQUESTED',
+          '  outcome   Cluster0: SUCCESS SNAPSHOT_REQUESTED',
+          '  outcome   Cluster1: SUCCESS SNAPSHOT_REQUESTED',
+          '            |   retentionInDays: 14',
+          '            |   description: Nightly (prod)',
+        ]),
+      );
+      expect(section(io.stdout, /^== Summary/)[0]).toMatch(
+        /^== Summary: configuration .*cdk\.json, secret serviceAccount$/,
+      );
+    });
+
+    it("--config cdk runs this project's cdk.json", async () => {
+      const project = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+        context: {
+          atlasSnapshot: { targets: Array<{ projectId: string; clusterName: string }>; retentionInDays: number };
+        };
+      };
+      const { targets, retentionInDays } = project.context.atlasSnapshot;
+      const io = capture();
+
+      const code = await main(['--no-synth', '--config', 'cdk'], io);
+
+      expect(code).toBe(0);
+      expect(io.stdout.split('\n')[1]).toMatch(
+        new RegExp(
+          `^configuration: cdk\\.json atlasSnapshot .*: ${targets.length} targets?, retention ${retentionInDays} days`,
+        ),
+      );
+      expect(io.stdout).toContain(`  targets   ${targets.map((t) => `${t.projectId}/${t.clusterName}`).join(', ')}`);
+      expect(io.stdout).toContain(`retention ${retentionInDays} days, auth serviceAccount`);
+      expect(io.stdout).not.toContain('  outcome   Cluster0: ERROR');
+    });
+  });
+
+  it('every line the function logs is one of its LogEvents, so every line is rendered on purpose', async () => {
+    const events = new Set<string>(Object.values(LogEvents));
+    const seen = new Set<string>();
+    const runs = [
+      ['--scenario', 'mixed'],
+      ['--scenario', 'flaky'],
+      ['--scenario', 'race'],
+      ['--scenario', 'missing-project'],
+      ['--scenario', 'dry-run'],
+      ['--secret', 'missing'],
+      ['--event', '{"dryRun":"yes"}'],
+    ];
+
+    for (const argv of runs) {
+      const io = capture();
+      await main(['--no-synth', '--verbose', ...argv], io);
+      for (const line of io.stdout.split('\n')) {
+        if (!line.startsWith('  json      ')) continue;
+        const record = parseLogLine(line.slice('  json      '.length));
+        if (record?.message !== undefined) seen.add(record.message);
+      }
+    }
+
+    expect([...seen].filter((message) => !events.has(message))).toEqual([]);
+    expect([...seen]).toEqual(
+      expect.arrayContaining([LogEvents.run, LogEvents.outcome, LogEvents.atlasRetry, LogEvents.secretUnusable]),
+    );
   });
 });

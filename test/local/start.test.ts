@@ -1,583 +1,18 @@
 /**
- * `npm start`: argument parsing, the real-mode environment, and the pure functions that turn
- * what a run observed into the printed account. The whole run is in test/e2e/start.test.ts
- * (that project synthesizes the bundle once).
+ * `npm start` before anything runs (bad command lines, options npm kept, help, real mode without
+ * AWS access) and the pieces of a run with your own configuration (--config). The whole run is in
+ * test/e2e/start.test.ts (that project synthesizes the bundle once).
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { RequestLogEntry } from '../../local/atlas-sim';
-import { DEMO_PROJECT_ID, PRESET_NAMES } from '../../local/atlas-sim';
-import { buildRealRun, REAL_DESCRIPTION } from '../../local/real';
-import {
-  ANSI,
-  PLAIN,
-  accessListAdvice,
-  callFromLogEntry,
-  extractCallerIp,
-  failureSummary,
-  formatAtlasCall,
-  formatCounts,
-  formatInvocation,
-  formatLogLine,
-  formatNotification,
-  outcomesOf,
-  shortPath,
-  stripAnsi,
-  useColor,
-} from '../../local/report';
-import {
-  HELP,
-  OPTION_NAMES,
-  UsageError,
-  parseStartArgs,
-  scenarioList,
-  type RealOptions,
-} from '../../local/start-options';
+import { DEMO_PROJECT_ID } from '../../local/atlas-sim';
 import { main, type Io } from '../../local/start';
-import type { Outcome } from '../../lambda/snapshot/types';
+import { HELP } from '../../local/start/help';
+import { npmSwallowedHint } from '../../local/start/npm-config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const GROUP = `/api/atlas/v2/groups/${DEMO_PROJECT_ID}`;
-
-function entry(extra: Partial<RequestLogEntry>): RequestLogEntry {
-  return {
-    seq: 1,
-    method: 'GET',
-    path: `${GROUP}/clusters/Cluster0`,
-    query: {},
-    endpoint: 'getCluster',
-    auth: 'bearer',
-    timestamp: '2026-01-01T00:00:00.000Z',
-    ...extra,
-  };
-}
-
-/** `--real --secret-id atlas/prod --project-id <demo> --cluster Cluster0 --no-synth`, parsed. */
-const REAL_DRY_RUN: RealOptions = {
-  mode: 'real',
-  synth: false,
-  verbose: false,
-  secretId: 'atlas/prod',
-  targets: [{ projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0' }],
-  takeSnapshot: false,
-  event: {},
-};
-
-const outcome = (extra: Partial<Outcome>): Outcome => ({
-  status: 'SUCCESS',
-  code: 'SNAPSHOT_REQUESTED',
-  stage: 'request',
-  projectId: DEMO_PROJECT_ID,
-  clusterName: 'Cluster0',
-  trigger: 'schedule',
-  dryRun: false,
-  invocationId: 'req-1',
-  timestamp: '2026-01-01T00:00:00.000Z',
-  ...extra,
-});
-
-const logLine = (fields: Record<string, unknown>) =>
-  JSON.stringify({
-    level: 'INFO',
-    timestamp: '2026-01-01T00:00:00.000Z',
-    service: 'atlas-snapshot-scheduler',
-    invocationId: 'req-1',
-    ...fields,
-  });
-
-describe('formatting a request-log entry', () => {
-  it('shows status, method, endpoint, auth kind and a short path', () => {
-    const line = formatAtlasCall(callFromLogEntry(entry({ status: 200 })));
-
-    expect(line).toBe('  atlas     200  GET    getCluster            bearer  /groups/65a1...3a4b/clusters/Cluster0');
-  });
-
-  it('appends the errorCode, and the page of a paged list', () => {
-    const line = formatAtlasCall(
-      callFromLogEntry(
-        entry({
-          method: 'POST',
-          path: `${GROUP}/clusters/Cluster0/backup/snapshots`,
-          endpoint: 'takeSnapshot',
-          status: 429,
-          errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
-        }),
-      ),
-    );
-    const paged = formatAtlasCall(
-      callFromLogEntry(
-        entry({
-          endpoint: 'listSnapshots',
-          path: `${GROUP}/clusters/C/backup/snapshots`,
-          query: { itemsPerPage: '500', pageNum: '2' },
-          status: 200,
-        }),
-      ),
-    );
-
-    expect(line).toMatch(
-      /429 {2}POST {3}takeSnapshot .*\/clusters\/Cluster0\/backup\/snapshots {2}RATE_LIMITED_TOKEN_BUCKET$/,
-    );
-    expect(paged).toContain('/groups/65a1...3a4b/clusters/C/backup/snapshots (page 2)');
-  });
-
-  it('says when no answer came (a reset or hang fault)', () => {
-    const line = formatAtlasCall(callFromLogEntry(entry({ fault: 'reset' })));
-
-    expect(line).toMatch(/atlas {5}--- .* no answer \(reset\)$/);
-  });
-
-  it('labels the unauthenticated first request of Digest as the challenge', () => {
-    const line = formatAtlasCall(callFromLogEntry(entry({ auth: 'none', status: 401, errorCode: 'UNEXPECTED_ERROR' })));
-
-    expect(line).toContain('UNEXPECTED_ERROR');
-    expect(line).toContain('Digest challenge');
-  });
-
-  it('never carries credentials: the entry has none, and the token endpoint shows only its path', () => {
-    const line = formatAtlasCall(
-      callFromLogEntry(
-        entry({ method: 'POST', path: '/api/oauth/token', endpoint: 'token', auth: 'basic', status: 200 }),
-      ),
-    );
-
-    expect(line).toBe('  atlas     200  POST   token                 basic   /api/oauth/token');
-  });
-
-  it('shortPath keeps unknown project ids distinguishable and leaves other paths alone', () => {
-    expect(shortPath('/api/atlas/v2/groups/65a1b2c3d4e5f60718293aff/clusters')).toBe('/groups/65a1...3aff/clusters');
-    expect(shortPath('/api/oauth/token')).toBe('/api/oauth/token');
-    expect(shortPath(`${GROUP}/clusters/C0/backup/snapshots?itemsPerPage=500&pageNum=3`)).toBe(
-      '/groups/65a1...3a4b/clusters/C0/backup/snapshots (page 3)',
-    );
-  });
-});
-
-describe('formatting the function log lines', () => {
-  it('prints the decisions tersely, with the cluster they are about', () => {
-    const lines = [
-      logLine({
-        message: 'snapshot requested',
-        clusterName: 'Cluster0',
-        snapshotId: 'snap1',
-        snapshotStatus: 'queued',
-      }),
-      logLine({
-        message: 'on-demand snapshot still pending: skipping',
-        clusterName: 'Busy',
-        snapshotId: 'snap2',
-        snapshotStatus: 'inProgress',
-      }),
-      logLine({
-        message: 'outcome',
-        level: 'ERROR',
-        clusterName: 'Gone',
-        outcome: outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND' }),
-      }),
-      logLine({
-        message: 'retrying Atlas request',
-        clusterName: 'Cluster0',
-        request: `GET ${GROUP}/clusters/Cluster0`,
-        delayMs: 2000,
-        reason: 'HTTP 429 RATE_LIMITED_TOKEN_BUCKET',
-      }),
-      logLine({
-        message: 'cannot use the Atlas credentials secret',
-        level: 'ERROR',
-        code: 'SECRET_INVALID',
-        error: { name: 'CodedError', message: 'keys found: publicKey' },
-      }),
-    ].flatMap((line) => formatLogLine(line));
-
-    expect(lines).toEqual([
-      '  decide    Cluster0: snapshot requested: snap1 (queued)',
-      '  decide    Busy: on-demand snapshot snap2 is still inProgress: skipping (Atlas allows one at a time)',
-      '  outcome   Gone: ERROR CLUSTER_NOT_FOUND',
-      '  retry     Cluster0: HTTP 429 RATE_LIMITED_TOKEN_BUCKET: waiting 2.0 s, then GET /groups/65a1...3a4b/clusters/Cluster0',
-      '  decide    secret: SECRET_INVALID: keys found: publicKey',
-    ]);
-  });
-
-  it('summarizes the run line and drops start/finish markers, EMF records and debug lines', () => {
-    const run = logLine({
-      message: 'run',
-      trigger: 'manual',
-      dryRun: true,
-      targets: 2,
-      retentionInDays: 7,
-      authentication: 'apiKey',
-    });
-    const dropped = [
-      logLine({ message: 'invocation started', event: {} }),
-      logLine({ message: 'invocation finished', targets: 1 }),
-      '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"SnapshotSecured":1}',
-      logLine({ level: 'DEBUG', message: 'something internal' }),
-      logLine({ level: 'DEBUG', message: 'Atlas request', method: 'GET', path: '/x', status: 200 }),
-    ];
-
-    expect(formatLogLine(run)).toEqual([
-      '  run       trigger manual, 2 targets, retention 7 days, auth apiKey, DRY RUN',
-    ]);
-    expect(dropped.flatMap((line) => formatLogLine(line))).toEqual([]);
-  });
-
-  it("renders the client's Atlas request lines as calls when asked (real mode)", () => {
-    const line = logLine({
-      level: 'DEBUG',
-      message: 'Atlas request',
-      method: 'GET',
-      path: `${GROUP}/clusters/Cluster0`,
-      attempt: 2,
-      status: 403,
-    });
-
-    expect(formatLogLine(line, { atlasRequests: true })).toEqual([
-      '  atlas     403  GET    /groups/65a1...3a4b/clusters/Cluster0  attempt 2',
-    ]);
-  });
-
-  it('shows anything else: unknown warnings by message, non-JSON output as it is', () => {
-    expect(formatLogLine(logLine({ level: 'WARN', message: 'something odd', clusterName: 'C' }))).toEqual([
-      '  warn      C: something odd',
-    ]);
-    expect(formatLogLine('plain text')).toEqual(['  stdout    plain text']);
-    expect(formatLogLine('')).toEqual([]);
-  });
-});
-
-describe('formatting a notification', () => {
-  const message = {
-    subject: '[SUCCESS] Atlas snapshot Cluster0: snapshot requested',
-    message: '{}',
-    bodies: { default: '{}', email: 'An on-demand snapshot was requested.\n\nWhat to do: Nothing.' },
-    messageAttributes: { status: { stringValue: 'SUCCESS' }, code: { stringValue: 'SNAPSHOT_REQUESTED' } },
-  };
-
-  it('prints the subject, then the e-mail body line by line', () => {
-    expect(formatNotification(message)).toEqual([
-      '  notify    [SUCCESS] Atlas snapshot Cluster0: snapshot requested',
-      '            | An on-demand snapshot was requested.',
-      '            |',
-      '            | What to do: Nothing.',
-    ]);
-  });
-
-  it('adds the message attributes when verbose, and colours by status on a terminal', () => {
-    const lines = formatNotification(message, ANSI, { attributes: true });
-
-    expect(lines[0]).toContain('\u001b[32m');
-    expect(stripAnsi(lines[1]!)).toContain('attributes: status=SUCCESS code=SNAPSHOT_REQUESTED');
-  });
-});
-
-describe('results, counts and colour', () => {
-  it('reads the outcomes of a failed invocation from its message and shows the message without them', () => {
-    const results = [
-      outcome({ status: 'ERROR', code: 'CLUSTER_NOT_FOUND', httpStatus: 404, detail: 'No cluster named X' }),
-    ];
-    const invocation = {
-      requestId: 'r',
-      ok: false,
-      durationMs: 12.4,
-      lines: [],
-      error: {
-        errorType: 'InvocationFailedError',
-        errorMessage: `1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND). Results: ${JSON.stringify(results)}`,
-      },
-    };
-
-    expect(outcomesOf(invocation)).toEqual(results);
-    expect(failureSummary(invocation.error.errorMessage)).toBe(
-      '1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND)',
-    );
-    const lines = formatInvocation(invocation);
-    expect(lines[0]).toBe(
-      '  result    invocation FAILED after 12 ms: InvocationFailedError: 1 of 1 target(s) ended in ERROR (p/X: CLUSTER_NOT_FOUND)',
-    );
-    expect(lines.at(-1)).toMatch(/ERROR {4}CLUSTER_NOT_FOUND +Cluster0 +HTTP 404: No cluster named X$/);
-  });
-
-  it('shows a returned result with the snapshot it requested', () => {
-    const lines = formatInvocation({
-      requestId: 'r',
-      ok: true,
-      durationMs: 5,
-      lines: [],
-      result: { results: [outcome({ snapshotId: 's1', snapshotStatus: 'queued', retentionInDays: 7 })] },
-    });
-
-    expect(lines).toEqual([
-      '  result    returned { "results": [1 outcome] } in 5 ms',
-      expect.stringMatching(/SUCCESS {2}SNAPSHOT_REQUESTED +Cluster0 +snapshot s1 queued, kept 7 days$/),
-    ]);
-  });
-
-  it('counts in words', () => {
-    expect(formatCounts({ tokenRequests: 1, atlasCalls: 3, secretReads: 0, publishes: 2 })).toBe(
-      '1 token request, 3 Atlas API calls, 0 secret reads, 2 SNS publishes',
-    );
-    expect(formatCounts({ publishes: 1 })).toBe('1 SNS publish');
-  });
-
-  it('uses colour only on a terminal without NO_COLOR', () => {
-    expect(useColor(true, {})).toBe(true);
-    expect(useColor(false, {})).toBe(false);
-    expect(useColor(undefined, {})).toBe(false);
-    expect(useColor(true, { NO_COLOR: '1' })).toBe(false);
-    expect(useColor(true, { NO_COLOR: '' })).toBe(true);
-    expect(stripAnsi(ANSI.red('x'))).toBe(PLAIN.red('x'));
-  });
-});
-
-describe('the caller IP when Atlas refuses it', () => {
-  it('extracts the IP Atlas names in its detail', () => {
-    expect(extractCallerIp('IP address 203.0.113.10 is not allowed to access this resource.')).toBe('203.0.113.10');
-    expect(extractCallerIp('IP address 2001:db8::7 is not allowed to access this resource.')).toBe('2001:db8::7');
-    expect(extractCallerIp('Request from 198.51.100.4 refused')).toBe('198.51.100.4');
-    expect(extractCallerIp('You are not authorized for this resource.')).toBeUndefined();
-    expect(extractCallerIp(undefined)).toBeUndefined();
-  });
-
-  it('tells what to add to the access list, and that the deployed function has another IP', () => {
-    const refused = outcome({
-      status: 'ERROR',
-      code: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
-      httpStatus: 403,
-      detail: 'IP address 203.0.113.10 is not allowed to access this resource.',
-    });
-
-    const text = accessListAdvice([refused, { ...refused, clusterName: 'Other' }]).join('\n');
-
-    expect(text).toContain('coming from 203.0.113.10');
-    expect(text).toContain('add 203.0.113.10 to the API access list');
-    expect(text).toContain('`egress` NAT option');
-    expect(text.match(/203\.0\.113\.10/g)).toHaveLength(2);
-    expect(accessListAdvice([outcome({})])).toEqual([]);
-  });
-});
-
-describe('arguments', () => {
-  it('defaults: scenario default, service account secret, a manual console run, synth first', () => {
-    expect(parseStartArgs([])).toEqual({
-      mode: 'local',
-      synth: true,
-      verbose: false,
-      scenario: 'default',
-      secret: 'serviceAccount',
-      consoleEvent: {},
-      customEvent: false,
-      strict: false,
-    });
-  });
-
-  it('takes a scenario, a secret, a console event, targets and the flags', () => {
-    const options = parseStartArgs([
-      '--scenario',
-      'rate-limited',
-      '--secret',
-      'malformed',
-      '--event',
-      '{"dryRun":true}',
-      '--no-synth',
-      '--verbose',
-      '--strict',
-      '--targets',
-      `[{"projectId":"${DEMO_PROJECT_ID}","clusterName":"*"}]`,
-    ]);
-
-    expect(options).toEqual({
-      mode: 'local',
-      synth: false,
-      verbose: true,
-      scenario: 'rate-limited',
-      secret: 'malformed',
-      consoleEvent: { dryRun: true },
-      customEvent: true,
-      targets: [{ projectId: DEMO_PROJECT_ID, clusterName: '*' }],
-      strict: true,
-    });
-  });
-
-  it('passes a console event the function will refuse (that is a scenario too)', () => {
-    expect(parseStartArgs(['--event', '{"dryRun":"yes"}'])).toMatchObject({ consoleEvent: { dryRun: 'yes' } });
-  });
-
-  it.each([
-    [['--scenario', 'nope'], /unknown scenario "nope"; one of: default, pending/],
-    [
-      ['--secret', 'token'],
-      /unknown --secret "token"; one of: serviceAccount, apiKey, cfnProfile, missing, malformed, binary/,
-    ],
-    [['--event', '{not json'], /--event must be JSON/],
-    [['--targets', '[{"projectId":"x","clusterName":"C"}]'], /--targets\[0\]\.projectId must be 24 lowercase hex/],
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['extra'], /Unexpected argument 'extra'/],
-    [['--take-snapshot'], /--take-snapshot only with --real/],
-    [['--secret-id', 'x', '--topic-arn', 'arn'], /--secret-id, --topic-arn only with --real/],
-  ])('refuses %j', (argv, message) => {
-    expect(() => parseStartArgs(argv)).toThrow(UsageError);
-    expect(() => parseStartArgs(argv)).toThrow(message);
-  });
-
-  it('real mode: secret id and one cluster, dry run unless --take-snapshot', () => {
-    const options = parseStartArgs([
-      '--real',
-      '--secret-id',
-      'atlas/prod',
-      '--project-id',
-      DEMO_PROJECT_ID,
-      '--cluster',
-      'Cluster0',
-      '--no-synth',
-    ]);
-
-    expect(options).toEqual(REAL_DRY_RUN);
-  });
-
-  it('real mode: targets, topic, base URL, region, extra event fields and --take-snapshot', () => {
-    const options = parseStartArgs([
-      '--real',
-      '--secret-id',
-      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:atlas-AbCdEf',
-      '--targets',
-      `[{"projectId":"${DEMO_PROJECT_ID}","clusterName":"*"}]`,
-      '--topic-arn',
-      'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots',
-      '--atlas-base-url',
-      'https://cloud.mongodbgov.com',
-      '--region',
-      'eu-west-1',
-      '--event',
-      '{"retentionInDays":30}',
-      '--take-snapshot',
-    ]);
-
-    expect(options).toMatchObject({
-      mode: 'real',
-      targets: [{ projectId: DEMO_PROJECT_ID, clusterName: '*' }],
-      topicArn: 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots',
-      atlasBaseUrl: 'https://cloud.mongodbgov.com',
-      region: 'eu-west-1',
-      takeSnapshot: true,
-      event: { retentionInDays: 30 },
-    });
-  });
-
-  it.each([
-    [['--real'], /--real needs --secret-id/],
-    [['--real', '--secret-id', 's'], /--real needs the clusters to check/],
-    [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID], /--project-id and --cluster go together/],
-    [['--real', '--secret-id', 's', '--project-id', 'abc', '--cluster', 'C'], /--project-id must be 24 lowercase hex/],
-    [['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'bad name'], /--cluster must match/],
-    [
-      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--topic-arn', 'atlas'],
-      /--topic-arn must be an SNS topic ARN/,
-    ],
-    [
-      [
-        '--real',
-        '--secret-id',
-        's',
-        '--project-id',
-        DEMO_PROJECT_ID,
-        '--cluster',
-        'C',
-        '--atlas-base-url',
-        'http://cloud.mongodb.com',
-      ],
-      /--atlas-base-url must use https:\/\//,
-    ],
-    [
-      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '{"dryRun":false}'],
-      /cannot set dryRun in real mode/,
-    ],
-    [
-      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '[1]'],
-      /must be a JSON object in real mode/,
-    ],
-    [['--real', '--scenario', 'pending'], /--scenario not with --real/],
-    [['--real', '--secret', 'apiKey'], /--secret not with --real/],
-  ])('real mode refuses %j', (argv, message) => {
-    expect(() => parseStartArgs(argv)).toThrow(message);
-  });
-
-  it('--help explains every option and --list every scenario with its description', () => {
-    for (const name of OPTION_NAMES) expect(HELP).toContain(`--${name}`);
-    expect(HELP).toMatch(/Examples:/);
-    expect(HELP).toMatch(/Exit codes:/);
-    for (const name of PRESET_NAMES) expect(scenarioList()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
-    expect(parseStartArgs(['--help'])).toEqual({ mode: 'help' });
-    expect(parseStartArgs(['-h', '--scenario', 'nope'])).toEqual({ mode: 'help' });
-    expect(parseStartArgs(['--list'])).toEqual({ mode: 'list' });
-  });
-});
-
-describe('the real-mode environment and event', () => {
-  const options = REAL_DRY_RUN;
-  const userEnv = {
-    PATH: '/usr/bin',
-    HOME: '/home/me',
-    AWS_PROFILE: 'prod',
-    AWS_REGION: 'eu-west-1',
-    AWS_ENDPOINT_URL: 'http://localhost:4566',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://localhost:4566',
-    AWS_ENDPOINT_URL_SNS: 'http://localhost:4566',
-    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
-    ATLAS_TARGETS: '[]',
-    ATLAS_BASE_URL: 'http://127.0.0.1:1',
-    LOG_LEVEL: 'error',
-    UNSET: undefined,
-  };
-  const capture = {
-    endpoint: 'http://127.0.0.1:40000',
-    topicArn: 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshot-notifications',
-  };
-
-  it("keeps the user's AWS identity, drops every endpoint override, and captures SNS locally without --topic-arn", () => {
-    const { env, event } = buildRealRun(options, userEnv, { region: 'eu-west-1', capture });
-
-    expect(env).toEqual({
-      PATH: '/usr/bin',
-      HOME: '/home/me',
-      AWS_PROFILE: 'prod',
-      AWS_REGION: 'eu-west-1',
-      AWS_ENDPOINT_URL_SNS: capture.endpoint,
-      ATLAS_SECRET_ID: 'atlas/prod',
-      SNS_TOPIC_ARN: capture.topicArn,
-      ATLAS_TARGETS: JSON.stringify(options.targets),
-      SNAPSHOT_RETENTION_DAYS: '7',
-      SNAPSHOT_DESCRIPTION: REAL_DESCRIPTION,
-      LOG_LEVEL: 'debug',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
-    expect(Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL'))).toEqual(['AWS_ENDPOINT_URL_SNS']);
-    expect(event).toEqual({ dryRun: true });
-  });
-
-  it('publishes to the given topic with no endpoint override at all, and takes snapshots only with --take-snapshot', () => {
-    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots';
-
-    const { env, event } = buildRealRun(
-      {
-        ...options,
-        topicArn,
-        takeSnapshot: true,
-        atlasBaseUrl: 'https://cloud.mongodbgov.com',
-        event: { retentionInDays: 30 },
-      },
-      userEnv,
-      { region: 'eu-central-1' },
-    );
-
-    expect(Object.keys(env).filter((k) => k.startsWith('AWS_ENDPOINT_URL'))).toEqual([]);
-    expect(env).toMatchObject({
-      SNS_TOPIC_ARN: topicArn,
-      ATLAS_BASE_URL: 'https://cloud.mongodbgov.com',
-      AWS_REGION: 'eu-central-1',
-    });
-    expect(event).toEqual({ retentionInDays: 30, dryRun: false });
-  });
-});
 
 describe('npm start, before anything runs', () => {
   function capture(): Io & { stdout: string; stderr: string } {
@@ -611,6 +46,29 @@ describe('npm start, before anything runs', () => {
 
     expect(help.stdout).toBe(HELP);
     expect(list.stdout).toContain('rate-limited');
+  });
+
+  it('an invalid --config stops before the build, naming each problem as cdk synth would; exit 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-main-'));
+    const file = path.join(dir, 'cdk.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        context: { atlasSnapshot: { secretName: 's', targets: [], schedules: [], retentionInDays: 0 } },
+      }),
+    );
+    const io = capture();
+
+    try {
+      await expect(main(['--config', file], io)).resolves.toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+
+    expect(io.stderr).toContain('npm start failed:');
+    expect(io.stderr).toContain('atlasSnapshot.targets must be a non-empty array');
+    expect(io.stderr).toContain('atlasSnapshot.retentionInDays must be');
+    expect(io.stdout).not.toMatch(/cdk synth: the esbuild bundle/);
   });
 
   // The CLI as a user runs it, with an environment holding no AWS credentials or region at all.
@@ -652,5 +110,99 @@ describe('npm start, before anything runs', () => {
     expect(run.stderr).toContain('AWS_PROFILE');
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+});
+
+describe('options npm kept for itself ("npm start --scenario x" without "--")', () => {
+  /** What npm 11 exports to every script it runs, none of it ours. */
+  const NPM_ENV = {
+    npm_lifecycle_event: 'start',
+    npm_command: 'start',
+    npm_config_user_agent: 'npm/11.19.1 node/v20.20.2 linux x64 workspaces/false',
+    npm_config_cache: '/root/.npm',
+    npm_config_prefix: '/usr',
+    npm_config_userconfig: '/root/.npmrc',
+    npm_config_globalconfig: '/usr/etc/npmrc',
+    npm_config_local_prefix: '/repo',
+    npm_config_node_gyp: '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    npm_config_noproxy: '',
+    npm_config_yes: '',
+    npm_config_audit: '',
+    npm_config_fund: '',
+  };
+  const HINT_TAIL = '? (npm keeps options before "--" for itself)';
+
+  it.each([
+    ['--scenario x', ['x'], { npm_config_scenario: 'true' }, 'npm start -- --scenario x'],
+    ['--scenario=pending', [], { npm_config_scenario: 'pending' }, 'npm start -- --scenario pending'],
+    [
+      '--secret apiKey -- --no-synth',
+      ['apiKey', '--no-synth'],
+      { npm_config_secret: 'true' },
+      'npm start -- --secret apiKey --no-synth',
+    ],
+    [
+      '--no-synth --strict',
+      [],
+      { npm_config_synth: '', npm_config_strict: 'true' },
+      'npm start -- --no-synth --strict',
+    ],
+    [
+      `--event '{"dryRun":true}'`,
+      ['{"dryRun":true}'],
+      { npm_config_event: 'true' },
+      `npm start -- --event '{"dryRun":true}'`,
+    ],
+    ['--config cdk', ['cdk'], { npm_config_config: 'true' }, 'npm start -- --config cdk'],
+    [
+      '--real --secret-id atlas/x',
+      ['atlas/x'],
+      { npm_config_real: 'true', npm_config_secret_id: 'true' },
+      'npm start -- --real --secret-id atlas/x',
+    ],
+  ])('npm start %s: names the command meant', (_typed, argv, env, meant) => {
+    expect(npmSwallowedHint(argv, { ...NPM_ENV, ...env })).toBe(`npm start: did you mean "${meant}"${HINT_TAIL}`);
+  });
+
+  it('does not guess which loose word belongs to which option when npm lost the values of several', () => {
+    const hint = npmSwallowedHint(['pending', 'apiKey'], {
+      ...NPM_ENV,
+      npm_config_scenario: 'true',
+      npm_config_secret: 'true',
+    });
+
+    expect(hint).toBe(
+      `npm start: did you mean "npm start -- --scenario <value> --secret <value>"${HINT_TAIL}\n` +
+        '(npm passed on pending apiKey without saying which option each belongs to)',
+    );
+  });
+
+  it("says nothing for npm's own settings, or outside an npm script", () => {
+    expect(npmSwallowedHint([], NPM_ENV)).toBeUndefined();
+    expect(npmSwallowedHint(['--scenario', 'x'], NPM_ENV)).toBeUndefined();
+    expect(npmSwallowedHint(['x'], { npm_config_scenario: 'true' })).toBeUndefined();
+  });
+
+  it('main prints the hint and exits 2 before anything runs', async () => {
+    const io = {
+      stdout: '',
+      stderr: '',
+      color: false,
+      env: { ...NPM_ENV, npm_config_scenario: 'true' },
+      out: (t: string) => void (io.stdout += t),
+      err: (t: string) => void (io.stderr += t),
+    };
+
+    await expect(main(['pending'], io)).resolves.toBe(2);
+
+    expect(io.stderr).toBe(`npm start: did you mean "npm start -- --scenario pending"${HINT_TAIL}\n`);
+    expect(io.stdout).toBe('');
+  });
+
+  it('the real npm: "npm start --scenario pending" gets the hint and exit 2', () => {
+    const run = spawnSync('npm', ['start', '--scenario', 'pending'], { cwd: ROOT, encoding: 'utf8' });
+
+    expect(run.stderr).toContain(`npm start: did you mean "npm start -- --scenario pending"${HINT_TAIL}`);
+    expect(run.status).toBe(2);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * `npm start` options: parsed with node:util `parseArgs` into a plain value, validated with the
- * function's own validation rules, and explained by `--help`. Pure: no I/O.
+ * function's own validation rules, and explained by `--help` (help.ts). Pure: no I/O.
  */
 import { parseArgs } from 'node:util';
-import { PRESET_NAMES, atlasPreset, isPresetName, type PresetName } from './atlas-sim';
-import type { SecretChoice } from './harness';
-import type { Target } from '../lambda/snapshot/types';
-import { checkBaseUrl, checkTargets, isPlainObject } from '../lambda/snapshot/validation';
+import type { SecretChoice } from '../harness';
+import type { Target } from '../../lambda/snapshot/types';
+import { checkBaseUrl, checkTargets, isPlainObject } from '../../lambda/snapshot/validation';
+import { PROJECT_CONFIG } from './own-config';
+import { SCENARIO_NAMES, isScenarioName, type ScenarioName } from './scenarios';
 
 /** A command line that cannot run: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {
@@ -35,18 +36,34 @@ interface Common {
   verbose: boolean;
 }
 
-export interface LocalOptions extends Common {
+interface LocalCommon extends Common {
   mode: 'local';
-  scenario: PresetName;
   secret: SecretChoice;
-  /** The second invocation's event (a console test event). */
+  /** The console step's event (a console test event). */
   consoleEvent: unknown;
   /** True when --event gave the console event. */
   customEvent: boolean;
-  /** Override of the scenario's targets. */
-  targets?: Target[];
   /** Exit 1 when an outcome is ERROR or an invocation failed. */
   strict: boolean;
+}
+
+/** A built-in scenario: a simulator preset and its steps. */
+export interface ScenarioOptions extends LocalCommon {
+  scenario: ScenarioName;
+  /** Override of the scenario's targets. */
+  targets?: Target[];
+}
+
+/** `--config`: the targets, retention and description of a cdk.json, against simulated clusters. */
+export interface ConfigOptions extends LocalCommon {
+  /** `cdk` (this project's cdk.json) or the path of a cdk.json-shaped file. */
+  config: string;
+}
+
+export type LocalOptions = ScenarioOptions | ConfigOptions;
+
+export function isConfigRun(options: LocalOptions): options is ConfigOptions {
+  return 'config' in options;
 }
 
 export interface RealOptions extends Common {
@@ -74,6 +91,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   list: { type: 'boolean' },
   scenario: { type: 'string', short: 's' },
+  config: { type: 'string' },
   secret: { type: 'string' },
   event: { type: 'string', short: 'e' },
   targets: { type: 'string' },
@@ -93,7 +111,10 @@ const OPTIONS = {
 /** Every option name, for the help test. */
 export const OPTION_NAMES = Object.keys(OPTIONS);
 
-const LOCAL_ONLY = ['scenario', 'secret', 'strict'] as const;
+/** Each option's kind, for recognising the options npm kept for itself (npm-config.ts). */
+export const OPTION_SPECS: Readonly<Record<string, { type: 'string' | 'boolean' }>> = OPTIONS;
+
+const LOCAL_ONLY = ['scenario', 'config', 'secret', 'strict'] as const;
 const REAL_ONLY = [
   'secret-id',
   'project-id',
@@ -134,26 +155,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
   const common: Common = { synth: !values['no-synth'], verbose: values.verbose ?? false };
   const targets = values.targets !== undefined ? parseTargets(values.targets) : undefined;
 
-  if (!values.real) {
-    const misplaced = REAL_ONLY.filter((name) => values[name] !== undefined);
-    if (misplaced.length > 0) throw new UsageError(`${misplaced.map((n) => `--${n}`).join(', ')} only with --real`);
-    const scenario = values.scenario ?? 'default';
-    if (!isPresetName(scenario))
-      throw new UsageError(`unknown scenario "${scenario}"; one of: ${PRESET_NAMES.join(', ')} (see --list)`);
-    const secret = values.secret ?? 'serviceAccount';
-    if (!isSecretChoice(secret))
-      throw new UsageError(`unknown --secret "${secret}"; one of: ${Object.keys(SECRET_CHOICES).join(', ')}`);
-    return {
-      mode: 'local',
-      ...common,
-      scenario,
-      secret,
-      consoleEvent: values.event !== undefined ? parseJson(values.event, 'event') : DEFAULT_CONSOLE_EVENT,
-      customEvent: values.event !== undefined,
-      ...(targets ? { targets } : {}),
-      strict: values.strict ?? false,
-    };
-  }
+  if (!values.real) return localOptions(values, common, targets);
 
   const misplaced = LOCAL_ONLY.filter((name) => values[name] !== undefined);
   if (misplaced.length > 0) {
@@ -189,6 +191,44 @@ export function parseStartArgs(argv: string[]): StartOptions {
   };
 }
 
+type Values = ReturnType<typeof parse>['values'];
+
+function localOptions(values: Values, common: Common, targets: Target[] | undefined): LocalOptions {
+  const misplaced = REAL_ONLY.filter((name) => values[name] !== undefined);
+  if (misplaced.length > 0) throw new UsageError(`${misplaced.map((n) => `--${n}`).join(', ')} only with --real`);
+  const secret = values.secret ?? 'serviceAccount';
+  if (!isSecretChoice(secret))
+    throw new UsageError(`unknown --secret "${secret}"; one of: ${Object.keys(SECRET_CHOICES).join(', ')}`);
+  const local: LocalCommon = {
+    mode: 'local',
+    ...common,
+    secret,
+    consoleEvent: values.event !== undefined ? parseJson(values.event, 'event') : DEFAULT_CONSOLE_EVENT,
+    customEvent: values.event !== undefined,
+    strict: values.strict ?? false,
+  };
+  if (values.config !== undefined) return { ...local, config: configValue(values) };
+  const scenario = values.scenario ?? 'default';
+  if (!isScenarioName(scenario))
+    throw new UsageError(`unknown scenario "${scenario}"; one of: ${SCENARIO_NAMES.join(', ')} (see --list)`);
+  return { ...local, scenario, ...(targets ? { targets } : {}) };
+}
+
+function configValue(values: Values): string {
+  const config = values.config ?? PROJECT_CONFIG;
+  const clash = (['scenario', 'targets'] as const).filter((name) => values[name] !== undefined);
+  if (clash.length > 0) {
+    throw new UsageError(
+      `--config runs the targets of your configuration: not with ${clash.map((n) => `--${n}`).join(', ')}`,
+    );
+  }
+  if (config !== PROJECT_CONFIG && !config.endsWith('.json'))
+    throw new UsageError(
+      `--config takes "${PROJECT_CONFIG}" (this project's cdk.json) or the path of a cdk.json-shaped file, got ${config}`,
+    );
+  return config;
+}
+
 function parse(argv: string[]) {
   return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
 }
@@ -208,75 +248,3 @@ function singleTarget(projectId: string | undefined, cluster: string | undefined
     );
   return targets;
 }
-
-export function scenarioList(): string {
-  const width = Math.max(...PRESET_NAMES.map((n) => n.length));
-  const scenarios = PRESET_NAMES.map((name) => `  ${name.padEnd(width)}  ${atlasPreset(name).description}`);
-  const secrets = Object.entries(SECRET_CHOICES).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
-  return ['Scenarios (--scenario NAME):', ...scenarios, '', 'Secrets (--secret KIND):', ...secrets, ''].join('\n');
-}
-
-export const HELP = `npm start: run the deployable function on this machine, end to end
-
-Builds the bundle exactly as "cdk synth" does, starts a local Atlas Admin API simulator and
-local Secrets Manager + SNS endpoints, invokes the bundle (in a Lambda-like process) with a
-scheduled event and then a console event, and prints each Atlas call, each decision, each
-notification (subject and e-mail body), what the invocation returned and the call counts.
-Nothing leaves this machine.
-
-Usage: npm start [-- options]
-
-Local run:
-  -s, --scenario NAME   Atlas simulator scenario (default: default); --list shows them all:
-                        ${PRESET_NAMES.join(', ')}
-      --secret KIND     what the function finds in Secrets Manager (default: serviceAccount):
-                        ${Object.keys(SECRET_CHOICES).join(', ')}
-  -e, --event JSON      console event of the second invocation (default: {}, a manual run);
-                        e.g. '{"dryRun":true}', '{"retentionInDays":30}'
-      --targets JSON    override the scenario's targets ('[{"projectId":"...","clusterName":"*"}]')
-      --strict          exit 1 when an outcome is ERROR or an invocation failed
-  -v, --verbose         also print the function's raw JSON log lines (at debug level)
-      --no-synth        reuse the bundle already in cdk.out instead of running cdk synth
-      --list            list the scenarios and secret kinds, then exit
-  -h, --help            this help
-
-Real run (--real): the same bundle against real AWS and Atlas, before you deploy
-      --real            use your AWS credentials (default SDK chain: AWS_PROFILE, AWS_REGION,
-                        environment, SSO, ...) and your existing Atlas credentials secret
-      --secret-id ID    name or ARN of that secret (required)
-      --targets JSON    the clusters to check, or:
-      --project-id ID --cluster NAME
-                        one cluster ("*" = every cluster of the project)
-      --topic-arn ARN   publish the outcomes to this SNS topic; without it nothing is published:
-                        the messages go to a local SNS stand-in and are printed
-      --atlas-base-url URL
-                        e.g. https://cloud.mongodbgov.com (default: the secret's BaseUrl, else
-                        https://cloud.mongodb.com)
-      --region REGION   AWS region of the secret (default: AWS_REGION / your profile)
-      --take-snapshot   really request on-demand snapshots; without it the run is a DRY RUN
-                        (authenticates, reads each cluster and its snapshots, requests nothing)
-      --event JSON      extra console-event fields (retentionInDays, description)
-
-Exit codes:
-  0  the run completed; ERROR outcomes are what some scenarios demonstrate (missing-cluster,
-     access-list, --secret malformed, ...) and do not fail a local run unless --strict
-  1  --strict (or --real) and an outcome was ERROR or the invocation failed; or the run itself
-     could not happen (cdk synth failed, no bundle, no AWS credentials, ...)
-  2  bad command line
-
-Examples:
-  npm start
-  npm start -- --list
-  npm start -- --scenario pending
-  npm start -- --scenario rate-limited
-  npm start -- --scenario missing-cluster --strict
-  npm start -- --secret apiKey
-  npm start -- --secret malformed
-  npm start -- --scenario mixed --event '{"dryRun":true}'
-  npm start -- --no-synth --verbose
-  AWS_PROFILE=prod npm start -- --real --secret-id atlas/snapshot-scheduler \\
-      --project-id 5f1d7a3b2c4e6f8a9b0c1d2e --cluster Cluster0
-  npm start -- --real --region eu-west-1 --secret-id atlas/snapshot-scheduler \\
-      --targets '[{"projectId":"5f1d7a3b2c4e6f8a9b0c1d2e","clusterName":"*"}]' \\
-      --topic-arn arn:aws:sns:eu-west-1:123456789012:atlas-snapshots --take-snapshot
-`;
