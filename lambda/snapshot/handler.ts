@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigResult, FunctionConfig } from './config';
 import { DEFAULT_ATLAS_BASE_URL } from './contract';
-import { runTargets, errorExtra, outcomeFactory } from './core';
+import { errorExtra, outcomeFactory } from './core/outcome';
+import { runTargets } from './core/run';
 import type { ParsedSecret } from './credentials';
 import { Codes } from './codes';
 import { describeError } from './errors';
@@ -102,7 +103,7 @@ export function createHandler(deps: HandlerDeps) {
     const { invocationId, logger } = invocation;
     const trigger = triggerOf(event);
     const fallback = outcomeFactory({
-      request: { targets: [], retentionInDays: 0, description: '', dryRun: false, trigger },
+      request: { dryRun: false, trigger },
       invocationId,
       now,
     });

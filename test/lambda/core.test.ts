@@ -1,4 +1,4 @@
-import { runTargets, type RunContext } from '../../lambda/snapshot/core';
+import { runTargets, type RunContext } from '../../lambda/snapshot/core/run';
 import { AmbiguousRequestError, AtlasApiError, CodedError } from '../../lambda/snapshot/errors';
 import type { RunRequest } from '../../lambda/snapshot/event';
 import { silentLogger } from '../../lambda/snapshot/logger';

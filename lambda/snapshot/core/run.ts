@@ -3,12 +3,13 @@
  * over the `AtlasApi` port: no AWS SDK, no axios, no process.env. Every path ends in an Outcome;
  * nothing a target does can stop another target.
  */
-import { AtlasCodes, Codes } from './codes';
-import { AmbiguousRequestError, CodedError, describeError, isCodedError } from './errors';
-import type { RunRequest } from './event';
-import type { AtlasApi, AtlasCluster, AtlasSnapshot, Logger, Outcome, Status, Target } from './types';
-import { mapInOrder, mapWithConcurrency, roundRobinOrder } from './pool';
-import { ALL_CLUSTERS } from './validation';
+import { AtlasCodes, Codes } from '../codes';
+import { AmbiguousRequestError, CodedError, isCodedError } from '../errors';
+import { errorExtra, outcomeFactory, snapshotFields, type MakeOutcome } from './outcome';
+import type { RunRequest } from '../event';
+import type { AtlasApi, AtlasCluster, AtlasSnapshot, Logger, Outcome, Status, Target } from '../types';
+import { mapInOrder, mapWithConcurrency, roundRobinOrder } from '../pool';
+import { ALL_CLUSTERS } from '../validation';
 
 export interface RunContext {
   request: RunRequest;
@@ -34,36 +35,6 @@ const SHARDED_TYPES = new Set(['SHARDED', 'GEOSHARDED']);
 const PENDING_STATUSES = new Set(['queued', 'inProgress']);
 /** How many times a take-snapshot whose fate is unknown is followed by a re-read and a new try. */
 const MAX_AMBIGUOUS_ROUNDS = 2;
-
-export function outcomeFactory(ctx: Pick<RunContext, 'request' | 'invocationId' | 'now'>) {
-  return (target: Partial<Target>, status: Status, code: string, extra: Partial<Outcome> = {}): Outcome => {
-    const outcome: Outcome = {
-      status,
-      code,
-      stage: 'request',
-      ...(target.projectId !== undefined ? { projectId: target.projectId } : {}),
-      ...(target.clusterName !== undefined ? { clusterName: target.clusterName } : {}),
-      ...extra,
-      trigger: ctx.request.trigger,
-      dryRun: ctx.request.dryRun,
-      invocationId: ctx.invocationId,
-      timestamp: ctx.now().toISOString(),
-    };
-    return dropUndefined(outcome);
-  };
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** The error as an ERROR outcome: Atlas's code verbatim with its HTTP status, or our own code. */
-export function errorExtra(e: unknown): Partial<Outcome> & { code: string } {
-  if (isCodedError(e)) {
-    return { code: e.code, detail: e.message, ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}) };
-  }
-  return { code: Codes.UNEXPECTED_ERROR, detail: `unexpected failure: ${describeError(e)}` };
-}
 
 /** Runs every target; the order of the outcomes follows the order of the targets. */
 export async function runTargets(ctx: RunContext): Promise<Outcome[]> {
@@ -99,9 +70,7 @@ export async function runTargets(ctx: RunContext): Promise<Outcome[]> {
   });
 }
 
-type Make = ReturnType<typeof outcomeFactory>;
-
-async function expandTarget(target: Target, ctx: RunContext, make: Make): Promise<Array<Outcome | WorkItem>> {
+async function expandTarget(target: Target, ctx: RunContext, make: MakeOutcome): Promise<Array<Outcome | WorkItem>> {
   if (target.clusterName !== ALL_CLUSTERS) return [{ target, viaWildcard: false }];
   const logger = ctx.logger.child({ projectId: target.projectId, clusterName: ALL_CLUSTERS });
   try {
@@ -149,15 +118,7 @@ export function findPending(snapshots: readonly AtlasSnapshot[]): AtlasSnapshot 
   return snapshots.find((s) => s.snapshotType === 'onDemand' && PENDING_STATUSES.has(s.status ?? ''));
 }
 
-function snapshotFields(s: AtlasSnapshot): Partial<Outcome> {
-  return {
-    snapshotId: s.id,
-    ...(s.status !== undefined ? { snapshotStatus: s.status } : {}),
-    ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
-  };
-}
-
-async function processCluster(item: WorkItem, ctx: RunContext, make: Make): Promise<Outcome> {
+async function processCluster(item: WorkItem, ctx: RunContext, make: MakeOutcome): Promise<Outcome> {
   const { target } = item;
   const logger = ctx.logger.child({ projectId: target.projectId, clusterName: target.clusterName });
   const atlas = ctx.atlasFor(target, logger);
@@ -217,7 +178,7 @@ async function requestSnapshot(
   target: Target,
   sharded: boolean,
   ctx: RunContext,
-  make: Make,
+  make: MakeOutcome,
   logger: Logger,
 ): Promise<Outcome> {
   const { retentionInDays, description } = ctx.request;
