@@ -15,7 +15,16 @@ import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './even
 import { emfRecord } from './metrics';
 import type { Publisher } from './notify';
 import { createLimiter } from './pool';
-import type { AtlasApi, AtlasClientFactoryOptions, Deadline, Logger, Outcome, Target, Trigger } from './types';
+import type {
+  AtlasApi,
+  AtlasClientFactoryOptions,
+  ClusterRef,
+  Deadline,
+  Logger,
+  NoticeSink,
+  Outcome,
+  Trigger,
+} from './types';
 import { isPlainObject } from './validation';
 
 export interface HandlerDeps {
@@ -164,8 +173,14 @@ export function createHandler(deps: HandlerDeps) {
       logger,
       concurrency: config.concurrency,
       onOutcome,
-      atlasFor: (_target: Target, targetLogger: Logger) =>
-        deps.createAtlas({ baseUrl, credentials: secret.credentials, deadline, logger: targetLogger }),
+      atlasFor: (_target: ClusterRef, targetLogger: Logger, notices: NoticeSink) =>
+        deps.createAtlas({
+          baseUrl,
+          credentials: secret.credentials,
+          deadline,
+          logger: targetLogger,
+          onNotice: notices,
+        }),
     });
   }
 

@@ -60,3 +60,28 @@ export function snapshotFields(s: AtlasSnapshot): Partial<Outcome> {
     ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
   };
 }
+
+/** At most this many distinct warnings per outcome (each is a short line). */
+export const MAX_WARNINGS = 10;
+
+/**
+ * Collects one target's warnings (Atlas version notices through `sink`, and the procedure's own),
+ * without repeats, and adds them to its outcome.
+ */
+export function warningCollector(initial: readonly string[] = []) {
+  const warnings = new Set<string>();
+  const add = (warning: string): void => {
+    if (warnings.size < MAX_WARNINGS) warnings.add(warning);
+  };
+  initial.forEach(add);
+  return {
+    sink: add,
+    add,
+    /** The outcome with these warnings after its own (if any); the same object when there are none. */
+    addTo(outcome: Outcome): Outcome {
+      if (warnings.size === 0) return outcome;
+      const all = [...new Set([...(outcome.warnings ?? []), ...warnings])].slice(0, MAX_WARNINGS);
+      return { ...outcome, warnings: all };
+    },
+  };
+}

@@ -1,15 +1,17 @@
 /**
- * The per-target procedure (DESIGN.md section 5) and the run over all targets. Pure decisions
- * over the `AtlasApi` port: no AWS SDK, no axios, no process.env. Every path ends in an Outcome;
- * nothing a target does can stop another target.
+ * The run over all targets and the per-cluster procedure (docs/design.md, "Per-target procedure").
+ * Pure decisions over the `AtlasApi` port: no AWS SDK, no axios, no process.env. Every path ends in
+ * an Outcome; nothing a target does can stop another target.
  */
 import { AtlasCodes, Codes } from '../codes';
 import { AmbiguousRequestError, CodedError, isCodedError } from '../errors';
-import { errorExtra, outcomeFactory, snapshotFields, type MakeOutcome } from './outcome';
 import type { RunRequest } from '../event';
-import type { AtlasApi, AtlasCluster, AtlasSnapshot, Logger, Outcome, Status, Target } from '../types';
-import { mapInOrder, mapWithConcurrency, roundRobinOrder } from '../pool';
-import { ALL_CLUSTERS } from '../validation';
+import { LogEvents } from '../log-events';
+import { mapInOrder, roundRobinOrder } from '../pool';
+import type { AtlasApi, AtlasSnapshot, ClusterRef, Logger, NoticeSink, Outcome } from '../types';
+import { clusterVerdict, findPending, isSharded, readCluster } from './clusters';
+import { errorExtra, outcomeFactory, snapshotFields, warningCollector, type MakeOutcome } from './outcome';
+import { selectClusters, type Slot, type WorkItem } from './select';
 
 export interface RunContext {
   request: RunRequest;
@@ -17,207 +19,157 @@ export interface RunContext {
   now: () => Date;
   logger: Logger;
   concurrency: number;
-  /** An Atlas client for one target (its logger tagged with the target). */
-  atlasFor: (target: Target, logger: Logger) => AtlasApi;
+  /** An Atlas client for one target (its logger tagged with the target, its notices collected). */
+  atlasFor: (target: ClusterRef, logger: Logger, notices: NoticeSink) => AtlasApi;
   /** Told about each outcome as soon as it is known (so it can be reported at once). */
   onOutcome?: (outcome: Outcome) => void;
 }
 
-/** A cluster to process; `viaWildcard` when it was found through `"clusterName": "*"`. */
-interface WorkItem {
-  target: Target;
-  viaWildcard: boolean;
-  /** The cluster document already read from the project's list (saves a GET). */
-  cluster?: AtlasCluster;
-}
-
-const SHARDED_TYPES = new Set(['SHARDED', 'GEOSHARDED']);
-const PENDING_STATUSES = new Set(['queued', 'inProgress']);
 /** How many times a take-snapshot whose fate is unknown is followed by a re-read and a new try. */
 const MAX_AMBIGUOUS_ROUNDS = 2;
+
+export const DRY_RUN_DETAIL =
+  'dry run: no on-demand snapshot pending; a snapshot would have been requested. Not checked: a Backup ' +
+  'Compliance Policy minimum retention (only the real request can learn it)';
 
 /** Runs every target; the order of the outcomes follows the order of the targets. */
 export async function runTargets(ctx: RunContext): Promise<Outcome[]> {
   const make = outcomeFactory(ctx);
-  const expanded = await mapWithConcurrency(ctx.request.targets, ctx.concurrency, (target) =>
-    expandTarget(target, ctx, make),
-  );
-
-  const seen = new Set<string>();
-  const slots: Array<Outcome | WorkItem> = [];
-  // Explicit names first, so a cluster named explicitly and also found through "*" keeps the
-  // explicit treatment (an unsupported cluster is an ERROR, not a SKIPPED).
-  const keyOf = (t: Target) => `${t.projectId}/${t.clusterName}`;
-  for (const group of expanded)
-    for (const item of group) if (!('status' in item) && !item.viaWildcard) seen.add(keyOf(item.target));
-  for (const group of expanded) {
-    for (const item of group) {
-      if ('status' in item) slots.push(item);
-      else if (!item.viaWildcard || !seen.has(keyOf(item.target))) {
-        seen.add(keyOf(item.target));
-        slots.push(item);
-      }
-    }
-  }
+  const slots = await selectClusters({
+    targets: ctx.request.targets,
+    logger: ctx.logger,
+    concurrency: ctx.concurrency,
+    atlasFor: ctx.atlasFor,
+    make,
+  });
 
   // Work through the clusters one project after another (round-robin), so that many clusters
   // in one project do not exhaust that project's Atlas rate limit while others wait.
-  const order = roundRobinOrder(slots, (slot) => ('status' in slot ? '' : slot.target.projectId));
+  const order = roundRobinOrder(slots, projectOf);
   return mapInOrder(slots, order, ctx.concurrency, async (slot) => {
-    const outcome = 'status' in slot ? slot : await processCluster(slot, ctx, make);
+    const outcome = slot.kind === 'outcome' ? slot.outcome : await processCluster(slot.item, ctx, make);
     ctx.onOutcome?.(outcome);
     return outcome;
   });
 }
 
-async function expandTarget(target: Target, ctx: RunContext, make: MakeOutcome): Promise<Array<Outcome | WorkItem>> {
-  if (target.clusterName !== ALL_CLUSTERS) return [{ target, viaWildcard: false }];
-  const logger = ctx.logger.child({ projectId: target.projectId, clusterName: ALL_CLUSTERS });
+function projectOf(slot: Slot): string {
+  return slot.kind === 'work' ? slot.item.ref.projectId : '';
+}
+
+/** The procedure for one cluster; the Atlas notices it met become the outcome's `warnings`. */
+export async function processCluster(item: WorkItem, ctx: RunContext, make: MakeOutcome): Promise<Outcome> {
+  const { ref } = item;
+  const logger = ctx.logger.child({ projectId: ref.projectId, clusterName: ref.clusterName });
+  const warnings = warningCollector(item.warnings);
+  const atlas = ctx.atlasFor(ref, logger, warnings.sink);
+  let outcome: Outcome;
   try {
-    const clusters = await ctx.atlasFor(target, logger).listClusters(target.projectId);
-    logger.info('expanded "*"', { clusters: clusters.map((c) => c.name) });
-    if (clusters.length === 0) {
-      return [make(target, 'SKIPPED', Codes.NO_CLUSTERS, { detail: 'the project has no clusters' })];
-    }
-    return clusters.map((cluster) => ({
-      target: { projectId: target.projectId, clusterName: cluster.name },
-      viaWildcard: true,
-      cluster,
-    }));
+    outcome = await procedure(item, atlas, ctx, make, logger);
   } catch (e: unknown) {
     const extra = errorExtra(e);
-    logger.error("cannot list the project's clusters", { code: extra.code, error: e });
-    return [
-      make(target, 'ERROR', extra.code, { ...extra, detail: `cannot list the project's clusters: ${extra.detail}` }),
-    ];
+    logger.error(LogEvents.targetFailed, { code: extra.code, httpStatus: extra.httpStatus, error: e });
+    outcome = make(ref, 'ERROR', extra.code, extra);
   }
+  return warnings.addTo(outcome);
 }
 
-/** Why a cluster cannot have an on-demand cloud backup snapshot, or undefined when it can. */
-export function unsupportedReason(cluster: AtlasCluster): { code: string; detail: string } | undefined {
-  const providers = (cluster.replicationSpecs ?? []).flatMap((s) => (s.regionConfigs ?? []).map((r) => r.providerName));
-  if (providers.includes('FLEX')) {
-    return {
-      code: Codes.UNSUPPORTED_CLUSTER,
-      detail: 'flex cluster: Atlas has no on-demand snapshot for flex clusters (it takes daily snapshots itself)',
-    };
-  }
-  if (providers.includes('TENANT')) {
-    return {
-      code: Codes.UNSUPPORTED_CLUSTER,
-      detail: 'shared-tier cluster (M0/M2/M5): cloud backup snapshots need a dedicated cluster, M10 or larger',
-    };
-  }
-  if (cluster.backupEnabled === false) {
-    return { code: Codes.BACKUP_NOT_ENABLED, detail: 'cloud backup is not enabled on this cluster' };
-  }
-  return undefined;
-}
-
-export function findPending(snapshots: readonly AtlasSnapshot[]): AtlasSnapshot | undefined {
-  return snapshots.find((s) => s.snapshotType === 'onDemand' && PENDING_STATUSES.has(s.status ?? ''));
-}
-
-async function processCluster(item: WorkItem, ctx: RunContext, make: MakeOutcome): Promise<Outcome> {
-  const { target } = item;
-  const logger = ctx.logger.child({ projectId: target.projectId, clusterName: target.clusterName });
-  const atlas = ctx.atlasFor(target, logger);
-  const { retentionInDays, description, dryRun } = ctx.request;
-  try {
-    const cluster = item.cluster ?? (await readCluster(atlas, target));
-    const unsupported = unsupportedReason(cluster);
-    if (unsupported) {
-      const status: Status = item.viaWildcard ? 'SKIPPED' : 'ERROR';
-      logger.info('cluster cannot take on-demand snapshots', { ...unsupported, status });
-      return make(target, status, unsupported.code, { detail: unsupported.detail });
-    }
-    const sharded = SHARDED_TYPES.has(cluster.clusterType ?? '');
-
-    const pending = findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
-    if (pending) {
-      logger.info('on-demand snapshot still pending: skipping', {
-        snapshotId: pending.id,
-        snapshotStatus: pending.status,
-      });
-      return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
-        ...snapshotFields(pending),
-        ...(pending.description !== undefined ? { description: pending.description } : {}),
-        detail: `on-demand snapshot ${pending.id} is still ${pending.status}; Atlas allows one at a time`,
-      });
-    }
-    if (dryRun) {
-      logger.info('dry run: no pending on-demand snapshot, would request one');
-      return make(target, 'SKIPPED', Codes.DRY_RUN, {
-        retentionInDays,
-        description,
-        detail: 'dry run: no on-demand snapshot pending; a snapshot would have been requested',
-      });
-    }
-    return await requestSnapshot(atlas, target, sharded, ctx, make, logger);
-  } catch (e: unknown) {
-    const extra = errorExtra(e);
-    logger.error('target failed', { code: extra.code, httpStatus: extra.httpStatus, error: e });
-    return make(target, 'ERROR', extra.code, extra);
-  }
-}
-
-/** GET the cluster; the cluster API's refusal of flex clusters is the flex answer, not a failure. */
-async function readCluster(atlas: AtlasApi, target: Target): Promise<AtlasCluster> {
-  try {
-    return await atlas.getCluster(target.projectId, target.clusterName);
-  } catch (e: unknown) {
-    if (isCodedError(e) && e.code === AtlasCodes.CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API) {
-      return { name: target.clusterName, replicationSpecs: [{ regionConfigs: [{ providerName: 'FLEX' }] }] };
-    }
-    throw e;
-  }
-}
-
-async function requestSnapshot(
+async function procedure(
+  item: WorkItem,
   atlas: AtlasApi,
-  target: Target,
-  sharded: boolean,
   ctx: RunContext,
   make: MakeOutcome,
   logger: Logger,
 ): Promise<Outcome> {
+  const { ref } = item;
+  const read = item.cluster ? { kind: 'cluster' as const, cluster: item.cluster } : await readCluster(atlas, ref);
+  const verdict = clusterVerdict(read);
+  if (verdict) {
+    const status = item.selected ? 'SKIPPED' : verdict.namedStatus;
+    const event = verdict.code === Codes.CLUSTER_PAUSED ? LogEvents.clusterPaused : LogEvents.clusterUnsupported;
+    logger.info(event, { code: verdict.code, detail: verdict.detail, status });
+    return make(ref, status, verdict.code, { detail: verdict.detail });
+  }
+  const sharded = read.kind === 'cluster' && isSharded(read.cluster);
+
+  const pending = findPending(await atlas.listSnapshots(ref.projectId, ref.clusterName, sharded));
+  if (pending) {
+    logger.info(LogEvents.snapshotPending, { snapshotId: pending.id, snapshotStatus: pending.status });
+    return make(ref, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
+      ...pendingFields(pending),
+      detail: `on-demand snapshot ${pending.id} is still ${pending.status}; Atlas allows one at a time`,
+    });
+  }
+  const { retentionInDays, description } = ctx.request;
+  if (ctx.request.dryRun) {
+    logger.info(LogEvents.dryRun);
+    return make(ref, 'SKIPPED', Codes.DRY_RUN, { retentionInDays, description, detail: DRY_RUN_DETAIL });
+  }
+  const requested = await requestSnapshot(atlas, ref, sharded, ctx, make, logger);
+  return requested.outcome;
+}
+
+function pendingFields(pending: AtlasSnapshot): Partial<Outcome> {
+  return {
+    ...snapshotFields(pending),
+    ...(pending.description !== undefined ? { description: pending.description } : {}),
+  };
+}
+
+/** The outcome of a take-snapshot, and when the request that created the snapshot was sent. */
+interface Requested {
+  outcome: Outcome;
+  requestedAt?: Date;
+}
+
+export async function requestSnapshot(
+  atlas: AtlasApi,
+  ref: ClusterRef,
+  sharded: boolean,
+  ctx: Pick<RunContext, 'request' | 'now'>,
+  make: MakeOutcome,
+  logger: Logger,
+): Promise<Requested> {
   const { retentionInDays, description } = ctx.request;
   const requested = { retentionInDays, description };
   for (let round = 1; ; round++) {
+    const requestedAt = ctx.now();
     try {
-      const snapshot = await atlas.takeSnapshot(target.projectId, target.clusterName, requested);
-      logger.info('snapshot requested', { snapshotId: snapshot.id, snapshotStatus: snapshot.status });
-      return make(target, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, { ...requested, ...snapshotFields(snapshot) });
+      const snapshot = await atlas.takeSnapshot(ref.projectId, ref.clusterName, requested);
+      logger.info(LogEvents.snapshotRequested, { snapshotId: snapshot.id, snapshotStatus: snapshot.status });
+      const outcome = make(ref, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, { ...requested, ...snapshotFields(snapshot) });
+      return { outcome, requestedAt };
     } catch (e: unknown) {
       if (isCodedError(e) && e.code === AtlasCodes.UNFINISHED_ON_DEMAND_SNAPSHOT) {
         // Another run (or a person) started one between our list and our request.
-        logger.info('Atlas reports an unfinished on-demand snapshot: skipping');
-        const pending = await findPendingQuietly(atlas, target, sharded, logger);
-        return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
-          ...(pending ? snapshotFields(pending) : {}),
-          ...(pending?.description !== undefined ? { description: pending.description } : {}),
+        logger.info(LogEvents.raceLost);
+        const pending = await findPendingQuietly(atlas, ref, sharded, logger);
+        const outcome = make(ref, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
+          ...(pending ? pendingFields(pending) : {}),
           ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
           detail: `Atlas answered UNFINISHED_ON_DEMAND_SNAPSHOT: another on-demand snapshot${pending ? ` (${pending.id})` : ''} is still pending`,
         });
+        return { outcome };
       }
       if (!(e instanceof AmbiguousRequestError)) throw e;
 
       // The request may have reached Atlas: look before sending it again.
-      logger.warn('take-snapshot request unanswered; re-reading the snapshot list', { round, error: e });
-      const pending = findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
+      logger.warn(LogEvents.takeUnanswered, { round, error: e });
+      const pending = findPending(await atlas.listSnapshots(ref.projectId, ref.clusterName, sharded));
       if (pending && pending.description === description) {
-        return make(target, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, {
+        const outcome = make(ref, 'SUCCESS', Codes.SNAPSHOT_REQUESTED, {
           ...requested,
           ...snapshotFields(pending),
           detail: `Atlas did not answer the request (${e.message}); snapshot ${pending.id} was found ${pending.status} afterwards`,
         });
+        return { outcome, requestedAt };
       }
       if (pending) {
-        return make(target, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
-          ...snapshotFields(pending),
-          ...(pending.description !== undefined ? { description: pending.description } : {}),
+        const outcome = make(ref, 'SKIPPED', Codes.SNAPSHOT_IN_PROGRESS, {
+          ...pendingFields(pending),
           detail: `on-demand snapshot ${pending.id} is ${pending.status} (found after an unanswered request)`,
         });
+        return { outcome };
       }
       if (round >= MAX_AMBIGUOUS_ROUNDS) {
         throw new CodedError(
@@ -231,14 +183,14 @@ async function requestSnapshot(
 
 async function findPendingQuietly(
   atlas: AtlasApi,
-  target: Target,
+  ref: ClusterRef,
   sharded: boolean,
   logger: Logger,
 ): Promise<AtlasSnapshot | undefined> {
   try {
-    return findPending(await atlas.listSnapshots(target.projectId, target.clusterName, sharded));
+    return findPending(await atlas.listSnapshots(ref.projectId, ref.clusterName, sharded));
   } catch (e: unknown) {
-    logger.warn('cannot re-read snapshots to name the pending one', { error: e });
+    logger.warn(LogEvents.rereadFailed, { error: e });
     return undefined;
   }
 }
