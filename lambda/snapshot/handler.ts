@@ -11,7 +11,7 @@ import { runTargets } from './core/run';
 import type { ParsedSecret } from './credentials';
 import { Codes } from './codes';
 import { describeError } from './errors';
-import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './event';
+import { isEventBridgeScheduledEvent, parseInvocation, type RunRequest } from './event';
 import { emfRecord } from './metrics';
 import type { Publisher } from './notify';
 import { createLimiter } from './pool';
@@ -121,10 +121,32 @@ export function createHandler(deps: HandlerDeps) {
       return [fallback({}, 'ERROR', Codes.INVALID_CONFIG, { detail: deps.config.problems.join('; ') })];
     }
     const config = deps.config.config;
-    const parsed = parseEvent(event, config);
-    if (!parsed.ok) {
+    const parsed = parseInvocation(event, config);
+    if (parsed.kind === 'invalid') {
       logger.warn('invalid input event', { problems: parsed.problems });
-      return [fallback({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
+      const invalid = outcomeFactory({
+        request: { dryRun: false, trigger: parsed.trigger },
+        invocationId,
+        now,
+        stage: parsed.stage,
+      });
+      return [invalid({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
+    }
+    if (parsed.kind === 'followUp') {
+      // Minimal stand-in until the handler's round-2 flows (follow-up checks through confirmSnapshot
+      // with the scheduler adapter) are wired: a follow-up event is not acted on here.
+      const refused = outcomeFactory({
+        request: { dryRun: false, trigger: parsed.followUp.trigger },
+        invocationId,
+        now,
+        stage: 'confirmation',
+      });
+      return [
+        refused(parsed.followUp, 'ERROR', Codes.UNEXPECTED_ERROR, {
+          detail: 'follow-up checks are not wired into this handler',
+          snapshotId: parsed.followUp.snapshotId,
+        }),
+      ];
     }
     const request = parsed.request;
     const make = outcomeFactory({ request, invocationId, now });
