@@ -21,6 +21,7 @@ import {
   MAX_CLUSTER_NAME_LENGTH,
   PROJECT_ID_PATTERN,
   show,
+  SNAPSHOT_ID_PATTERN,
   toPromotion,
 } from './validation';
 
@@ -43,8 +44,6 @@ export type Invocation =
 
 /** EventBridge Scheduler names: what the stack's schedules and the follow-up schedules are called. */
 const SCHEDULE_NAME = /^[0-9a-zA-Z._-]{1,64}$/;
-/** Atlas object ids (snapshots), like project ids: 24 hex characters. */
-const SNAPSHOT_ID_PATTERN = /^[a-f0-9]{24}$/;
 /** The ISO 8601 form `Date.toISOString()` writes (UTC, optional milliseconds). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 /** A follow-up chain far longer than any deadline allows (48 h of hourly checks is under 60). */

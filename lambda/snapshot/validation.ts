@@ -6,6 +6,8 @@
 import type { Promotion, Target } from './types';
 
 export const PROJECT_ID_PATTERN = /^[a-f0-9]{24}$/;
+/** Atlas object ids (snapshots), like project ids: 24 hex characters. */
+export const SNAPSHOT_ID_PATTERN = /^[a-f0-9]{24}$/;
 export const CLUSTER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 export const ALL_CLUSTERS = '*';
 /** `"projectId": "*"`: every project the credentials can see. */

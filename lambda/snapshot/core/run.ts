@@ -10,8 +10,10 @@ import { LogEvents } from '../log-events';
 import { mapInOrder, roundRobinOrder } from '../pool';
 import type { AtlasApi, AtlasSnapshot, ClusterRef, Logger, NoticeSink, Outcome } from '../types';
 import { clusterVerdict, findPending, isSharded, readCluster } from './clusters';
+import { firstFollowUp, scheduleFirstCheck, type ConfirmationContext } from './confirm';
 import { errorExtra, outcomeFactory, snapshotFields, warningCollector, type MakeOutcome } from './outcome';
 import { selectClusters, type Slot, type WorkItem } from './select';
+import { show, SNAPSHOT_ID_PATTERN } from '../validation';
 
 export interface RunContext {
   request: RunRequest;
@@ -23,7 +25,11 @@ export interface RunContext {
   atlasFor: (target: ClusterRef, logger: Logger, notices: NoticeSink) => AtlasApi;
   /** Told about each outcome as soon as it is known (so it can be reported at once). */
   onOutcome?: (outcome: Outcome) => void;
+  /** Absent = confirmation off (dry runs never schedule either). */
+  confirmation?: ConfirmationContext;
 }
+
+export type { ConfirmationContext } from './confirm';
 
 /** How many times a take-snapshot whose fate is unknown is followed by a re-read and a new try. */
 const MAX_AMBIGUOUS_ROUNDS = 2;
@@ -106,7 +112,40 @@ async function procedure(
     return make(ref, 'SKIPPED', Codes.DRY_RUN, { retentionInDays, description, detail: DRY_RUN_DETAIL });
   }
   const requested = await requestSnapshot(atlas, ref, sharded, ctx, make, logger);
-  return requested.outcome;
+  return ctx.confirmation ? withFollowUp(requested, ref, sharded, ctx, ctx.confirmation, logger) : requested.outcome;
+}
+
+/**
+ * Right after SNAPSHOT_REQUESTED: the first follow-up check. The outcome gets `requestedAt` and
+ * `followUpAt`, or a warning when the check could not be scheduled (it stays SUCCESS).
+ */
+async function withFollowUp(
+  requested: Requested,
+  ref: ClusterRef,
+  sharded: boolean,
+  ctx: RunContext,
+  confirmation: ConfirmationContext,
+  logger: Logger,
+): Promise<Outcome> {
+  const { outcome, requestedAt } = requested;
+  if (outcome.code !== Codes.SNAPSHOT_REQUESTED || outcome.snapshotId === undefined || requestedAt === undefined) {
+    return outcome;
+  }
+  if (!SNAPSHOT_ID_PATTERN.test(outcome.snapshotId)) {
+    // The follow-up event and the schedule's name carry the id: refuse to build them from a strange one.
+    const warning = `completion will not be confirmed: Atlas answered a snapshot id that is not 24 hex characters (${show(outcome.snapshotId)})`;
+    logger.error(LogEvents.followUpNotScheduled, { snapshotId: show(outcome.snapshotId) });
+    return { ...outcome, warnings: [...(outcome.warnings ?? []), warning] };
+  }
+  const followUp = firstFollowUp(
+    { ref, snapshotId: outcome.snapshotId, sharded, requestedAt },
+    ctx.request,
+    confirmation,
+  );
+  const scheduled = await scheduleFirstCheck(followUp, confirmation, ctx.now, logger);
+  return 'followUpAt' in scheduled
+    ? { ...outcome, requestedAt: followUp.requestedAt, followUpAt: scheduled.followUpAt }
+    : { ...outcome, requestedAt: followUp.requestedAt, warnings: [...(outcome.warnings ?? []), scheduled.warning] };
 }
 
 function pendingFields(pending: AtlasSnapshot): Partial<Outcome> {
