@@ -6,16 +6,26 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigResult, FunctionConfig } from './config';
 import { DEFAULT_ATLAS_BASE_URL } from './contract';
-import { runTargets, errorExtra, outcomeFactory } from './core';
+import { errorExtra, outcomeFactory } from './core/outcome';
+import { runTargets } from './core/run';
 import type { ParsedSecret } from './credentials';
 import { Codes } from './codes';
 import { describeError } from './errors';
-import { isEventBridgeScheduledEvent, parseEvent, type RunRequest } from './event';
+import { isEventBridgeScheduledEvent, parseInvocation, type RunRequest } from './event';
 import { formatFailureMessage, LogEvents } from './log-events';
 import { emfRecord } from './metrics';
 import type { Publisher } from './notify';
 import { createLimiter } from './pool';
-import type { AtlasApi, AtlasClientFactoryOptions, Deadline, Logger, Outcome, Target, Trigger } from './types';
+import type {
+  AtlasApi,
+  AtlasClientFactoryOptions,
+  ClusterRef,
+  Deadline,
+  Logger,
+  NoticeSink,
+  Outcome,
+  Trigger,
+} from './types';
 import { isPlainObject } from './validation';
 
 export interface HandlerDeps {
@@ -103,7 +113,7 @@ export function createHandler(deps: HandlerDeps) {
     const { invocationId, logger } = invocation;
     const trigger = triggerOf(event);
     const fallback = outcomeFactory({
-      request: { targets: [], retentionInDays: 0, description: '', dryRun: false, trigger },
+      request: { dryRun: false, trigger },
       invocationId,
       now,
     });
@@ -112,10 +122,32 @@ export function createHandler(deps: HandlerDeps) {
       return [fallback({}, 'ERROR', Codes.INVALID_CONFIG, { detail: deps.config.problems.join('; ') })];
     }
     const config = deps.config.config;
-    const parsed = parseEvent(event, config);
-    if (!parsed.ok) {
+    const parsed = parseInvocation(event, config);
+    if (parsed.kind === 'invalid') {
       logger.warn(LogEvents.invalidInput, { problems: parsed.problems });
-      return [fallback({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
+      const invalid = outcomeFactory({
+        request: { dryRun: false, trigger: parsed.trigger },
+        invocationId,
+        now,
+        stage: parsed.stage,
+      });
+      return [invalid({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
+    }
+    if (parsed.kind === 'followUp') {
+      // Minimal stand-in until the handler's round-2 flows (follow-up checks through confirmSnapshot
+      // with the scheduler adapter) are wired: a follow-up event is not acted on here.
+      const refused = outcomeFactory({
+        request: { dryRun: false, trigger: parsed.followUp.trigger },
+        invocationId,
+        now,
+        stage: 'confirmation',
+      });
+      return [
+        refused(parsed.followUp, 'ERROR', Codes.UNEXPECTED_ERROR, {
+          detail: 'follow-up checks are not wired into this handler',
+          snapshotId: parsed.followUp.snapshotId,
+        }),
+      ];
     }
     const request = parsed.request;
     const make = outcomeFactory({ request, invocationId, now });
@@ -164,8 +196,14 @@ export function createHandler(deps: HandlerDeps) {
       logger,
       concurrency: config.concurrency,
       onOutcome,
-      atlasFor: (_target: Target, targetLogger: Logger) =>
-        deps.createAtlas({ baseUrl, credentials: secret.credentials, deadline, logger: targetLogger }),
+      atlasFor: (_target: ClusterRef, targetLogger: Logger, notices: NoticeSink) =>
+        deps.createAtlas({
+          baseUrl,
+          credentials: secret.credentials,
+          deadline,
+          logger: targetLogger,
+          onNotice: notices,
+        }),
     });
   }
 

@@ -29,13 +29,18 @@ export function roundRobinOrder<T>(items: readonly T[], groupOf: (item: T) => st
     if (group) group.push(index);
     else groups.set(key, [index]);
   });
-  const queues = [...groups.values()];
+  // Each round takes the next item of every group that still has one; exhausted groups drop out,
+  // so one large group among many small ones costs its length, not length x groups.
+  let active = [...groups.values()];
   const order: number[] = [];
-  for (let round = 0; order.length < items.length; round++) {
-    for (const queue of queues) {
+  for (let round = 0; active.length > 0; round++) {
+    const next: number[][] = [];
+    for (const queue of active) {
       const index = queue[round];
       if (index !== undefined) order.push(index);
+      if (queue.length > round + 1) next.push(queue);
     }
+    active = next;
   }
   return order;
 }

@@ -1,9 +1,11 @@
 /**
  * An in-memory AtlasApi for the core's tests: clusters and snapshots per project, scripted
- * failures per method, and a call log. Plain data, no HTTP.
+ * failures per method (once, or for every call that matches), version notices per method, and a
+ * call log. Plain data, no HTTP.
  */
 import { AmbiguousRequestError, AtlasApiError } from '../../lambda/snapshot/errors';
 import type {
+  NoticeSink,
   AtlasApi,
   AtlasCluster,
   AtlasProject,
@@ -50,6 +52,10 @@ export class FakeAtlas implements AtlasApi {
   readonly snapshots = new Map<string, AtlasSnapshot[]>();
   /** Failures to throw, consumed in order, per method. */
   readonly failures = new Map<Method, Array<Error | ((call: Call) => Error | undefined)>>();
+  /** Failures thrown by every call that matches (a project that always refuses its listing). */
+  readonly refusals: Array<{ method: Method; when: (call: Call) => boolean; error: () => Error }> = [];
+  /** Notices (e.g. a Deprecation header) each call of a method gives a client made by `withNotices`. */
+  readonly notices = new Map<Method, string>();
   inFlight = 0;
   maxInFlight = 0;
 
@@ -64,6 +70,34 @@ export class FakeAtlas implements AtlasApi {
     return this;
   }
 
+  refuse(method: Method, when: (call: Call) => boolean, error: () => Error): this {
+    this.refusals.push({ method, when, error });
+    return this;
+  }
+
+  noticeOn(method: Method, notice: string): this {
+    this.notices.set(method, notice);
+    return this;
+  }
+
+  /** A client on the same data that tells `sink` the notices configured with `noticeOn`. */
+  withNotices(sink: NoticeSink): AtlasApi {
+    const tell = <T>(method: Method, result: Promise<T>): Promise<T> => {
+      const notice = this.notices.get(method);
+      if (notice !== undefined) sink(notice);
+      return result;
+    };
+    return {
+      listProjects: () => tell('listProjects', this.listProjects()),
+      getCluster: (p, c) => tell('getCluster', this.getCluster(p, c)),
+      listClusters: (p) => tell('listClusters', this.listClusters(p)),
+      listSnapshots: (p, c, sh) => tell('listSnapshots', this.listSnapshots(p, c, sh)),
+      getSnapshot: (p, c, id, sh) => tell('getSnapshot', this.getSnapshot(p, c, id, sh)),
+      takeSnapshot: (p, c, body) => tell('takeSnapshot', this.takeSnapshot(p, c, body)),
+      setSnapshotRetention: (p, c, id, r) => tell('setSnapshotRetention', this.setSnapshotRetention(p, c, id, r)),
+    };
+  }
+
   callsOf(method: Method): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -74,6 +108,8 @@ export class FakeAtlas implements AtlasApi {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((resolve) => setImmediate(resolve));
     this.inFlight--;
+    const refusal = this.refusals.find((r) => r.method === call.method && r.when(call));
+    if (refusal) throw refusal.error();
     const queue = this.failures.get(call.method);
     const next = queue?.shift();
     if (next) {
@@ -141,9 +177,13 @@ export class FakeAtlas implements AtlasApi {
     retention: RetentionSetting,
   ): Promise<AtlasSnapshot> {
     await this.enter({ method: 'setSnapshotRetention', projectId, clusterName, snapshotId, retention });
-    const found = (this.snapshots.get(`${projectId}/${clusterName}`) ?? []).find((s) => s.id === snapshotId);
+    const list = this.snapshots.get(`${projectId}/${clusterName}`) ?? [];
+    const index = list.findIndex((s) => s.id === snapshotId);
+    const found = list[index];
     if (!found) throw new AtlasApiError('SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists.`, 404);
-    return found;
+    const updated = { ...found, expiresAt: extendedExpiry(found.createdAt ?? '', retention) };
+    list[index] = updated;
+    return updated;
   }
 
   async takeSnapshot(projectId: string, clusterName: string, body: TakeSnapshotRequest): Promise<AtlasSnapshot> {
@@ -177,4 +217,15 @@ export function lostAnswer(fake: FakeAtlas): (call: Call) => Error {
     fake.snapshots.set(key, list);
     return new AmbiguousRequestError('socket hang up after the request was sent');
   };
+}
+
+/** Atlas's recomputed `expiresAt` after a PATCH: `createdAt` plus the retention, in UTC (seconds precision). */
+export function extendedExpiry(createdAt: string, retention: RetentionSetting): string {
+  const at = new Date(createdAt);
+  const n = retention.retentionValue;
+  if (retention.retentionUnit === 'DAYS') at.setUTCDate(at.getUTCDate() + n);
+  if (retention.retentionUnit === 'WEEKS') at.setUTCDate(at.getUTCDate() + 7 * n);
+  if (retention.retentionUnit === 'MONTHS') at.setUTCMonth(at.getUTCMonth() + n);
+  if (retention.retentionUnit === 'YEARS') at.setUTCFullYear(at.getUTCFullYear() + n);
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,28 +1,9 @@
-import { runTargets, type RunContext } from '../../lambda/snapshot/core';
+import { runTargets } from '../../lambda/snapshot/core/run';
 import { AmbiguousRequestError, AtlasApiError, CodedError } from '../../lambda/snapshot/errors';
 import type { RunRequest } from '../../lambda/snapshot/event';
-import { silentLogger } from '../../lambda/snapshot/logger';
 import type { Target } from '../../lambda/snapshot/types';
+import { context, NOW, P1, P2, request } from '../support/core-harness';
 import { FakeAtlas, lostAnswer, replicaSet, snapshot } from '../support/fake-atlas';
-
-const P1 = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-const P2 = 'bbbbbbbbbbbbbbbbbbbbbbbb';
-const NOW = new Date('2026-11-28T03:00:00.000Z');
-
-function request(targets: Target[], extra: Partial<RunRequest> = {}): RunRequest {
-  return { targets, retentionInDays: 7, description: 'nightly', dryRun: false, trigger: 'schedule', ...extra };
-}
-
-function context(atlas: FakeAtlas, req: RunRequest, concurrency = 8): RunContext {
-  return {
-    request: req,
-    invocationId: 'req-1',
-    now: () => NOW,
-    logger: silentLogger,
-    concurrency,
-    atlasFor: () => atlas,
-  };
-}
 
 async function runOne(atlas: FakeAtlas, target: Target, extra: Partial<RunRequest> = {}) {
   const [outcome, ...rest] = await runTargets(context(atlas, request([target], extra)));
@@ -236,62 +217,6 @@ describe('core: a take-snapshot request whose answer was lost', () => {
 });
 
 describe('core: several targets', () => {
-  it('expands "*" to every cluster of the project; unsupported ones are SKIPPED, without a GET per cluster', async () => {
-    const atlas = new FakeAtlas()
-      .addCluster(P1, replicaSet('A'))
-      .addCluster(P1, replicaSet('Flex', { replicationSpecs: [{ regionConfigs: [{ providerName: 'FLEX' }] }] }))
-      .addCluster(P1, replicaSet('NoBackup', { backupEnabled: false }))
-      .addCluster(P1, replicaSet('B', { clusterType: 'SHARDED' }));
-
-    const outcomes = await runTargets(context(atlas, request([{ projectId: P1, clusterName: '*' }])));
-
-    expect(outcomes.map((o) => [o.clusterName, o.status, o.code])).toEqual([
-      ['A', 'SUCCESS', 'SNAPSHOT_REQUESTED'],
-      ['Flex', 'SKIPPED', 'UNSUPPORTED_CLUSTER'],
-      ['NoBackup', 'SKIPPED', 'BACKUP_NOT_ENABLED'],
-      ['B', 'SUCCESS', 'SNAPSHOT_REQUESTED'],
-    ]);
-    expect(atlas.callsOf('getCluster')).toHaveLength(0);
-    expect(atlas.callsOf('listSnapshots').map((c) => [c.clusterName, c.sharded])).toEqual([
-      ['A', false],
-      ['B', true],
-    ]);
-  });
-
-  it('a "*" target whose project cannot be listed is one ERROR naming "*"', async () => {
-    const atlas = new FakeAtlas();
-    const [outcome] = await runTargets(context(atlas, request([{ projectId: P2, clusterName: '*' }])));
-    expect(outcome).toMatchObject({ status: 'ERROR', code: 'GROUP_NOT_FOUND', clusterName: '*', httpStatus: 404 });
-  });
-
-  it('a "*" target of an empty project is SKIPPED NO_CLUSTERS', async () => {
-    const atlas = new FakeAtlas();
-    atlas.projects.set(P1, []);
-    const [outcome] = await runTargets(context(atlas, request([{ projectId: P1, clusterName: '*' }])));
-    expect(outcome).toMatchObject({ status: 'SKIPPED', code: 'NO_CLUSTERS', clusterName: '*' });
-  });
-
-  it('a cluster named explicitly and found through "*" is processed once, as explicit', async () => {
-    const atlas = new FakeAtlas()
-      .addCluster(P1, replicaSet('A', { backupEnabled: false }))
-      .addCluster(P1, replicaSet('B'));
-
-    const outcomes = await runTargets(
-      context(
-        atlas,
-        request([
-          { projectId: P1, clusterName: '*' },
-          { projectId: P1, clusterName: 'A' },
-        ]),
-      ),
-    );
-
-    expect(outcomes.map((o) => [o.clusterName, o.status])).toEqual([
-      ['B', 'SUCCESS'],
-      ['A', 'ERROR'],
-    ]);
-  });
-
   it('works through the projects in turn (Atlas limits each project), outcomes keep the target order', async () => {
     const atlas = new FakeAtlas();
     const targets: Target[] = [];
@@ -336,5 +261,102 @@ describe('core: several targets', () => {
     expect(outcomes.filter((o) => o.status === 'SUCCESS')).toHaveLength(11);
     expect(atlas.maxInFlight).toBeLessThanOrEqual(3);
     expect(atlas.maxInFlight).toBeGreaterThan(1);
+  });
+});
+
+describe('core: faithful to what Atlas does', () => {
+  const flexTenant = replicaSet('Flex', {
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', effectiveInstanceSize: 'FLEX' }] }],
+  });
+
+  it.each([false, true])(
+    'a paused cluster named explicitly is SKIPPED CLUSTER_PAUSED with no list and no POST (dry run %s)',
+    async (dryRun) => {
+      const atlas = new FakeAtlas().addCluster(P1, replicaSet('Paused', { paused: true }));
+
+      const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Paused' }, { dryRun });
+
+      expect(outcome).toMatchObject({
+        status: 'SKIPPED',
+        code: 'CLUSTER_PAUSED',
+        detail: 'the cluster is paused: Atlas takes no backups while it is paused; resume it in Atlas to back it up',
+      });
+      expect(atlas.calls.map((c) => c.method)).toEqual(['getCluster']);
+    },
+  );
+
+  it('an unsupported cluster that is also paused is reported as unsupported (the lasting problem)', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('C', { paused: true, backupEnabled: false }));
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'C' });
+    expect(outcome).toMatchObject({ status: 'ERROR', code: 'BACKUP_NOT_ENABLED' });
+  });
+
+  it.each([
+    ['TENANT with effectiveInstanceSize FLEX', false],
+    ['the 400 CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', true],
+  ])('a flex cluster answered as %s is UNSUPPORTED_CLUSTER saying FLEX', async (_shape, refused) => {
+    const atlas = new FakeAtlas().addCluster(P1, flexTenant);
+    if (refused) atlas.failNext('getCluster', new AtlasApiError('CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', 'flex', 400));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Flex' });
+
+    expect(outcome).toMatchObject({ status: 'ERROR', code: 'UNSUPPORTED_CLUSTER' });
+    expect(outcome!.detail).toContain('flex cluster (FLEX)');
+    expect(outcome!.detail).not.toContain('shared-tier');
+  });
+
+  it('a TENANT cluster without the FLEX size is shared tier, not flex', async () => {
+    const atlas = new FakeAtlas().addCluster(
+      P1,
+      replicaSet('M0', {
+        replicationSpecs: [
+          { regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS', effectiveInstanceSize: 'M0' }] },
+        ],
+      }),
+    );
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'M0' });
+
+    expect(outcome!.detail).toBe(
+      'shared-tier cluster (M0/M2/M5): cloud backup snapshots need a dedicated cluster, M10 or larger',
+    );
+  });
+
+  it('a dry run names what it did not check', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' }, { dryRun: true });
+
+    expect(outcome!.detail).toBe(
+      'dry run: no on-demand snapshot pending; a snapshot would have been requested. Not checked: a Backup ' +
+        'Compliance Policy minimum retention (only the real request can learn it)',
+    );
+  });
+
+  it('reports the expiresAt Atlas answered to the request', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+    expect(outcome!.expiresAt).toBe(atlas.snapshots.get(`${P1}/Cluster0`)![0]!.expiresAt);
+  });
+
+  it("Atlas's version notices become the outcome's warnings, once each", async () => {
+    const atlas = new FakeAtlas()
+      .addCluster(P1, replicaSet('Cluster0'))
+      .noticeOn('getCluster', 'clusters API 2024-08-05 deprecated, sunset 2027-07-01')
+      .noticeOn('listSnapshots', 'clusters API 2024-08-05 deprecated, sunset 2027-07-01')
+      .noticeOn('takeSnapshot', 'snapshots API 2023-01-01 deprecated');
+
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+
+    expect(outcome!.warnings).toEqual([
+      'clusters API 2024-08-05 deprecated, sunset 2027-07-01',
+      'snapshots API 2023-01-01 deprecated',
+    ]);
+  });
+
+  it('an outcome without notices has no warnings field', async () => {
+    const atlas = new FakeAtlas().addCluster(P1, replicaSet('Cluster0'));
+    const outcome = await runOne(atlas, { projectId: P1, clusterName: 'Cluster0' });
+    expect(outcome).not.toHaveProperty('warnings');
   });
 });
