@@ -1,5 +1,4 @@
-import { createLogger, REDACTED, sanitize } from '../../lambda/snapshot/logger';
-import { emailBody, formatNotification, subjectFor } from '../../lambda/snapshot/notify';
+import { emailBody, formatNotification, subjectFor } from '../../lambda/snapshot/notify/format';
 import type { Outcome } from '../../lambda/snapshot/types';
 
 const base: Outcome = {
@@ -50,50 +49,11 @@ describe('notification format', () => {
   it('leaves out the attributes that do not apply (SNS refuses empty values)', () => {
     const { projectId: _project, clusterName: _cluster, ...untargeted } = base;
     const n = formatNotification({ ...untargeted, code: 'INVALID_INPUT' });
-    expect(Object.keys(n.attributes)).toEqual(['status', 'code', 'trigger']);
+    expect(Object.keys(n.attributes)).toEqual(['status', 'code', 'trigger', 'stage']);
   });
 
   it('the default body is the outcome document itself', () => {
     const n = formatNotification(base);
     expect(JSON.parse(JSON.parse(n.message).default)).toEqual(base);
-  });
-});
-
-describe('logger', () => {
-  it('writes one JSON line per entry with level, time, message, context and fields', () => {
-    const lines: string[] = [];
-    const log = createLogger({ write: (l) => lines.push(l), now: () => new Date(0), fields: { service: 's' } });
-    log.child({ clusterName: 'C' }).info('hello', { n: 1 });
-    log.debug('hidden at the default level');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([
-      { level: 'INFO', timestamp: '1970-01-01T00:00:00.000Z', message: 'hello', service: 's', clusterName: 'C', n: 1 },
-    ]);
-  });
-
-  it('redacts credential-like fields at any depth but keeps names of things', () => {
-    const out = sanitize({
-      headers: { Authorization: 'Bearer abc', Accept: 'x' },
-      clientSecret: 's',
-      privateKey: 'k',
-      access_token: 't',
-      secretId: 'atlas/name',
-      tokenRequests: 3,
-    });
-    expect(out).toEqual({
-      headers: { Authorization: REDACTED, Accept: 'x' },
-      clientSecret: REDACTED,
-      privateKey: REDACTED,
-      access_token: REDACTED,
-      secretId: 'atlas/name',
-      tokenRequests: 3,
-    });
-  });
-
-  it("reduces errors to name, code and message (an axios error's config never reaches a line)", () => {
-    const e = Object.assign(new Error('Request failed'), {
-      code: 'ECONNRESET',
-      config: { headers: { Authorization: 'Bearer abc' } },
-    });
-    expect(sanitize({ error: e })).toEqual({ error: { name: 'Error', message: 'Request failed', code: 'ECONNRESET' } });
   });
 });
