@@ -142,7 +142,7 @@ export interface FlowOptions {
   config?: Partial<HandlerConfig>;
   configResult?: HandlerConfigResult;
   env?: Record<string, string>;
-  secret?: () => Promise<ParsedSecret>;
+  secret?: (options?: { abortSignal?: AbortSignal }) => Promise<ParsedSecret>;
   scheduler?: RecordingScheduler;
   lingerMs?: number;
 }
