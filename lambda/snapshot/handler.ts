@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Codes } from './codes';
-import { DEFAULT_ATLAS_BASE_URL, DEFAULT_FIRST_CHECK_MINUTES, DEFAULT_MAX_HOURS, FOLLOW_UP_KEY } from './contract';
+import { DEFAULT_ATLAS_BASE_URL, DEFAULT_FIRST_CHECK_MINUTES, DEFAULT_MAX_HOURS } from './contract';
 import type {
   AtlasFor,
   ConfirmationContext,
@@ -26,8 +26,18 @@ import { summarizeEvent } from './logger';
 import { createMetricsBuffer } from './metrics';
 import { capList } from './notify/budget';
 import { whereToLook } from './notify/context';
-import { createReporter, type Reporter } from './reporter';
-import { OutOfTimeError, timeBudget, type TimeBudget } from './time-budget';
+import {
+  baseOf,
+  countingScheduler,
+  makeOutcome,
+  remainingOf,
+  uncoveredTargets,
+  type Base,
+  type Invocation,
+  type InvocationContext,
+} from './invocation';
+import { createReporter } from './reporter';
+import { OutOfTimeError, timeBudget } from './time-budget';
 import type {
   AtlasApi,
   AtlasClientFactoryOptions,
@@ -37,14 +47,12 @@ import type {
   Logger,
   NotificationPublisher,
   Outcome,
-  Stage,
   Status,
   Target,
-  Trigger,
 } from './types';
-import { ALL_CLUSTERS, ALL_PROJECTS, isPlainObject } from './validation';
 
 export type { HandlerResult } from './invocation-result';
+export type { InvocationContext } from './invocation';
 
 export interface HandlerDeps {
   config: HandlerConfigResult;
@@ -65,14 +73,6 @@ export interface HandlerDeps {
   publishing?: { lingerMs?: number; maxInFlight?: number };
 }
 
-/** The subset of the Lambda context the handler uses; a plain object works for local runs. */
-export interface InvocationContext {
-  awsRequestId?: string;
-  functionName?: string;
-  invokedFunctionArn?: string;
-  getRemainingTimeInMillis?: () => number;
-}
-
 /** Thrown after publishing when a target ended in ERROR, a notification failed or a follow-up was not scheduled. */
 export class InvocationFailedError extends Error {
   constructor(
@@ -84,8 +84,6 @@ export class InvocationFailedError extends Error {
   }
 }
 
-/** Time assumed when no Lambda context tells (a local run without one). */
-const DEFAULT_LOCAL_BUDGET_MS = 5 * 60_000;
 /**
  * A partial batch waits this long for more outcomes. With Atlas's latencies and 8 targets in flight an
  * outcome comes every 50-100 ms, so most batches fill up; an invocation cut short loses at most this
@@ -100,16 +98,6 @@ export function publishReserveMs(totalMs: number, targets: number): number {
   return Math.min(wanted, Math.floor(totalMs / 2));
 }
 
-/** One invocation's identity, clock, logger, reporter and the follow-ups it could not schedule. */
-interface Invocation {
-  id: string;
-  context: InvocationContext;
-  budget: TimeBudget;
-  logger: Logger;
-  reporter: Reporter;
-  schedulingFailures: string[];
-}
-
 /** What a flow decided: its outcomes, and for a run what the summary needs. */
 interface Decision {
   outcomes: Outcome[];
@@ -117,8 +105,6 @@ interface Decision {
   unfinished?: boolean;
   rescheduled?: HandlerResult['followUp'];
 }
-
-type Base = { stage: Exclude<Stage, 'summary'>; trigger: Trigger; dryRun: boolean; fields?: Partial<Outcome> };
 
 export function createHandler(deps: HandlerDeps) {
   const now = deps.now ?? (() => new Date());
@@ -142,7 +128,7 @@ export function createHandler(deps: HandlerDeps) {
       lingerMs: deps.publishing?.lingerMs ?? DEFAULT_LINGER_MS,
       maxInFlight: deps.publishing?.maxInFlight ?? DEFAULT_PUBLISH_IN_FLIGHT,
     });
-    const invocation: Invocation = { id, context, budget, logger, reporter, schedulingFailures: [] };
+    const invocation: Invocation = { id, context, now, budget, logger, reporter, schedulingFailures: [] };
 
     let decision: Decision;
     try {
@@ -152,7 +138,7 @@ export function createHandler(deps: HandlerDeps) {
       logger.error(LogEvents.targetFailed, { code: Codes.UNEXPECTED_ERROR, error: e });
       const detail = `unexpected failure: ${describeError(e)}`;
       const extra = { detail };
-      decision = { outcomes: [make(invocation, baseOf(event), 'ERROR', Codes.UNEXPECTED_ERROR, extra)] };
+      decision = { outcomes: [makeOutcome(invocation, baseOf(event), 'ERROR', Codes.UNEXPECTED_ERROR, extra)] };
     }
     const results = decision.outcomes.map((o) => reporter.add(o));
     if (decision.run && (!deps.config.ok || deps.config.config.summaryEnabled !== false)) {
@@ -195,7 +181,7 @@ export function createHandler(deps: HandlerDeps) {
     if (!deps.config.ok) {
       invocation.logger.error(LogEvents.invalidConfig, { problems: capList(deps.config.problems) });
       const detail = capList(deps.config.problems).join('; ');
-      return { outcomes: [make(invocation, baseOf(event), 'ERROR', Codes.INVALID_CONFIG, { detail })] };
+      return { outcomes: [makeOutcome(invocation, baseOf(event), 'ERROR', Codes.INVALID_CONFIG, { detail })] };
     }
     const config = deps.config.config;
     let parsed: ParsedInvocation;
@@ -210,7 +196,9 @@ export function createHandler(deps: HandlerDeps) {
         const problems = capList(parsed.problems);
         invocation.logger.warn(LogEvents.invalidInput, { problems, stage: parsed.stage });
         const base: Base = { stage: parsed.stage, trigger: parsed.trigger, dryRun: false };
-        return { outcomes: [make(invocation, base, 'ERROR', Codes.INVALID_INPUT, { detail: problems.join('; ') })] };
+        return {
+          outcomes: [makeOutcome(invocation, base, 'ERROR', Codes.INVALID_INPUT, { detail: problems.join('; ') })],
+        };
       }
       case 'run':
         return run(parsed.request, config, invocation);
@@ -226,7 +214,7 @@ export function createHandler(deps: HandlerDeps) {
     const reserve = publishReserveMs(budget.remaining(), request.targets.length);
     const secret = await readSecret(invocation, reserve);
     if ('code' in secret) {
-      const outcomes = request.targets.map((t) => make(invocation, base, 'ERROR', secret.code, secret, t));
+      const outcomes = request.targets.map((t) => makeOutcome(invocation, base, 'ERROR', secret.code, secret, t));
       return { outcomes, run: summary() };
     }
     const atlasFor = atlasFactory(secret, config, { remainingMs: () => budget.remaining() - reserve });
@@ -273,7 +261,7 @@ export function createHandler(deps: HandlerDeps) {
     logger.info(LogEvents.followUpCheck, { ...target, snapshotId: f.snapshotId, attempt: f.attempt });
     const reserve = publishReserveMs(budget.remaining(), 1);
     const secret = await readSecret(invocation, reserve);
-    if ('code' in secret) return { outcomes: [make(invocation, base, 'ERROR', secret.code, secret, target)] };
+    if ('code' in secret) return { outcomes: [makeOutcome(invocation, base, 'ERROR', secret.code, secret, target)] };
     const ctx = {
       followUp: f,
       invocationId: invocation.id,
@@ -296,7 +284,7 @@ export function createHandler(deps: HandlerDeps) {
       const detail = `the confirmation check did not finish: ${describeError(e)}`;
       const code = e instanceof OutOfTimeError ? Codes.ATLAS_UNREACHABLE : Codes.UNEXPECTED_ERROR;
       logger.error(LogEvents.targetFailed, { ...target, code, error: e });
-      return { outcomes: [make(invocation, base, 'ERROR', code, { detail }, target)] };
+      return { outcomes: [makeOutcome(invocation, base, 'ERROR', code, { detail }, target)] };
     }
   }
 
@@ -339,17 +327,7 @@ export function createHandler(deps: HandlerDeps) {
           ? 'no EventBridge Scheduler client is configured'
           : undefined;
     const inner = unavailable === undefined && arn ? deps.createScheduler?.(arn) : undefined;
-    const scheduler: FollowUpScheduler = {
-      async schedule(name, at, event) {
-        try {
-          if (!inner) throw new Error(unavailable ?? 'no EventBridge Scheduler client is configured');
-          return await invocation.budget.run('EventBridge Scheduler', reserveMs, () => inner.schedule(name, at, event));
-        } catch (e: unknown) {
-          invocation.schedulingFailures.push(`${name}: ${describeError(e)}`);
-          throw e;
-        }
-      },
-    };
+    const scheduler = countingScheduler(invocation, inner, unavailable, reserveMs);
     return {
       scheduler,
       firstCheckMinutes: config.confirmation?.firstCheckMinutes ?? DEFAULT_FIRST_CHECK_MINUTES,
@@ -364,65 +342,14 @@ export function createHandler(deps: HandlerDeps) {
 
   /** An ERROR for every target the run produced no outcome for (it ran out of time, or a bug stopped it). */
   function missingOutcomes(targets: readonly Target[], invocation: Invocation, base: Base, e: unknown): Outcome[] {
-    const reported = invocation.reporter.reported();
-    const covered = (t: Target) =>
-      reported.some(
-        (o) =>
-          (t.projectId === ALL_PROJECTS || o.projectId === t.projectId) &&
-          (t.clusterName === ALL_CLUSTERS || o.clusterName === t.clusterName),
-      );
     const outOfTime = e instanceof OutOfTimeError;
     const code = outOfTime ? Codes.ATLAS_UNREACHABLE : Codes.UNEXPECTED_ERROR;
     const detail = outOfTime
       ? 'no outcome before the invocation ran out of time (Atlas or another dependency did not answer)'
       : `unexpected failure: ${describeError(e)}`;
     invocation.logger.error(LogEvents.targetFailed, { code, error: e });
-    return targets.filter((t) => !covered(t)).map((t) => make(invocation, base, 'ERROR', code, { detail }, t));
+    return uncoveredTargets(targets, invocation.reporter.reported()).map((t) =>
+      makeOutcome(invocation, base, 'ERROR', code, { detail }, t),
+    );
   }
-
-  function make(
-    invocation: Invocation,
-    base: Base,
-    status: Status,
-    code: string,
-    extra: Partial<Outcome> & { code?: string } = {},
-    target: Partial<Pick<Target, 'projectId' | 'clusterName'>> = {},
-  ): Outcome {
-    const { code: _code, ...rest } = extra;
-    const outcome: Outcome = {
-      status,
-      code,
-      stage: base.stage,
-      ...(target.projectId !== undefined ? { projectId: target.projectId } : {}),
-      ...(target.clusterName !== undefined ? { clusterName: target.clusterName } : {}),
-      ...base.fields,
-      ...rest,
-      trigger: base.trigger,
-      dryRun: base.dryRun,
-      invocationId: invocation.id,
-      timestamp: now().toISOString(),
-    };
-    return Object.fromEntries(Object.entries(outcome).filter(([, v]) => v !== undefined)) as unknown as Outcome;
-  }
-}
-
-function remainingOf(context: InvocationContext): () => number {
-  const get = context.getRemainingTimeInMillis;
-  if (get) return () => get.call(context);
-  const end = Date.now() + DEFAULT_LOCAL_BUDGET_MS;
-  return () => end - Date.now();
-}
-
-/** Stage and trigger of an event the parser could not (or did not get to) read. */
-function baseOf(event: unknown): Base {
-  if (!isPlainObject(event)) return { stage: 'request', trigger: 'manual', dryRun: false };
-  if (event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event') {
-    return { stage: 'request', trigger: 'schedule', dryRun: false };
-  }
-  const followUp = event[FOLLOW_UP_KEY];
-  if (isPlainObject(followUp)) {
-    const trigger: Trigger = followUp.trigger === 'schedule' ? 'schedule' : 'manual';
-    return { stage: 'confirmation', trigger, dryRun: false };
-  }
-  return { stage: 'request', trigger: event.schedule !== undefined ? 'schedule' : 'manual', dryRun: false };
 }
