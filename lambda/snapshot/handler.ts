@@ -116,7 +116,13 @@ export function createHandler(deps: HandlerDeps) {
     const logger = deps.logger.child({ invocationId: id });
     logger.info(LogEvents.invocationStarted, { event: summarizeEvent(event) });
     const budget = timeBudget(remainingOf(context));
-    const where = whereToLook({ invocationId: id, ...context, ...deps.runtime });
+    const where = whereToLook({
+      invocationId: id,
+      invokedFunctionArn: context.invokedFunctionArn,
+      functionName: context.functionName,
+      region: deps.runtime?.region,
+      logGroupName: deps.runtime?.logGroupName,
+    });
     const reporter = createReporter({
       logger,
       where,

@@ -96,6 +96,7 @@ describe('round-2 notifications', () => {
       storageSizeBytes: 1_582_854_144,
       durationSeconds: 151,
       attempt: 1,
+      requestedAt: '2026-11-28T02:57:29.000Z',
     });
 
     const n = formatNotification(completed, where);
@@ -114,6 +115,12 @@ describe('round-2 notifications', () => {
       stage: 'confirmation',
     });
     expect(n.messageStructure).toBe('json');
+    expect(email).toContain(
+      'Check 1 of the snapshot requested at 2026-11-28T02:57:29.000Z (schedule run) at 2026-11-28T03:00:00.000Z, Lambda request id req-1',
+    );
+    expect(adviceFor({ ...completed, promotedTo: { retentionUnit: 'MONTHS', retentionValue: 12 } })).toContain(
+      'Its retention was extended to 12 months (retention promotion, atlasSnapshot.promotion).',
+    );
   });
 
   it.each([

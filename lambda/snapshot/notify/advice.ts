@@ -62,10 +62,14 @@ export function adviceFor(o: Outcome): string {
       return o.followUpAt
         ? `Nothing. Atlas queued the snapshot; a check at ${o.followUpAt} confirms that it completed (a SNAPSHOT_COMPLETED message follows).`
         : "Nothing. Atlas queued the snapshot; it normally completes within minutes. It is listed under the cluster's Backup > Snapshots in the Atlas UI.";
-    case Codes.SNAPSHOT_COMPLETED:
+    case Codes.SNAPSHOT_COMPLETED: {
+      const kept = o.promotedTo
+        ? ` Its retention was extended to ${o.promotedTo.retentionValue} ${o.promotedTo.retentionUnit.toLowerCase()} (retention promotion, atlasSnapshot.promotion).`
+        : '';
       return o.warnings && o.warnings.length > 0
-        ? "Nothing for the backup: it exists. Read the warnings below (they did not change the result). The snapshot is listed under the cluster's Backup > Snapshots in the Atlas UI."
-        : "Nothing. The backup exists: it is listed under the cluster's Backup > Snapshots in the Atlas UI.";
+        ? `Nothing for the backup: it exists.${kept} Read the warnings below (they did not change the result). The snapshot is listed under the cluster's Backup > Snapshots in the Atlas UI.`
+        : `Nothing. The backup exists: it is listed under the cluster's Backup > Snapshots in the Atlas UI.${kept}`;
+    }
     case Codes.INVALID_INPUT:
       return o.stage === 'confirmation'
         ? 'A follow-up event this function did not write (or one edited by hand) was refused. If a person sent it, send a run event instead; the snapshot it named was not checked: look at it in the Atlas UI.'

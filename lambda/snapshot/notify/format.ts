@@ -143,6 +143,15 @@ function headline(o: Outcome): string {
   return byStatus[o.status];
 }
 
+function runLine(o: Outcome): string {
+  const at = `at ${o.timestamp}, Lambda request id ${o.invocationId}`;
+  if (o.stage === 'confirmation') {
+    const requested = o.requestedAt ? ` of the snapshot requested at ${o.requestedAt}` : '';
+    return `Check${o.attempt !== undefined ? ` ${o.attempt}` : ''}${requested} (${o.trigger} run) ${at}`;
+  }
+  return `Run: ${o.trigger}${o.dryRun ? ' (dry run)' : ''} ${at}`;
+}
+
 export interface EmailOptions {
   /** The "Details:" block with every field (dropped first when a message is too large). */
   details?: boolean;
@@ -159,7 +168,7 @@ export function emailBody(o: Outcome, where?: WhereToLook, options: EmailOptions
       ? ['', 'Warnings (they did not change the status):', ...warnings.map((w) => `  - ${w}`)]
       : []),
     '',
-    `Run: ${o.trigger}${o.dryRun ? ' (dry run)' : ''} at ${o.timestamp}, Lambda request id ${o.invocationId}`,
+    runLine(o),
     ...(options.details === false
       ? []
       : ['', 'Details:', ...FIELD_ORDER.filter((k) => o[k] !== undefined).map((k) => `  ${k}: ${fieldText(o[k])}`)]),
