@@ -1,7 +1,8 @@
 /**
- * Atlas credentials from Secrets Manager (DESIGN.md section 4). The value is cached per
- * container for a short time so a rotated secret is picked up within minutes, and nothing
- * derived from it (value, key names' values, SDK error text about it) reaches a message.
+ * Atlas credentials from Secrets Manager (docs/secret.md). The value is cached per container for a
+ * short time so a rotated secret is picked up within minutes, and nothing derived from it (values,
+ * unrecognised key names, SDK error text about it) reaches a message: a message names only the key
+ * names this function knows and counts the others (someone may have pasted a secret as a key).
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Codes } from './codes';
@@ -13,6 +14,27 @@ export interface ParsedSecret {
   credentials: AtlasCredentials;
   /** `BaseUrl` of a MongoDB CloudFormation profile secret, when present. */
   baseUrl?: string;
+}
+
+/** Key names a message may show; any other key of the secret is only counted. */
+export const KNOWN_SECRET_KEYS = [
+  'clientId',
+  'clientSecret',
+  'publicKey',
+  'privateKey',
+  'ClientId',
+  'ClientSecret',
+  'PublicKey',
+  'PrivateKey',
+  'BaseUrl',
+] as const;
+
+/** "publicKey, 2 other keys": the recognised key names and a count of the others, never their text. */
+export function describeSecretKeys(keys: readonly string[]): string {
+  const known = keys.filter((k) => (KNOWN_SECRET_KEYS as readonly string[]).includes(k));
+  const others = keys.length - known.length;
+  const parts = [...known, ...(others > 0 ? [`${others} other key${others === 1 ? '' : 's'}`] : [])];
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 /** The first non-empty string among the given keys. */
@@ -49,10 +71,9 @@ export function parseSecret(secretString: string | undefined): ParsedSecret {
   if (clientId && clientSecret) credentials = { kind: 'serviceAccount', clientId, clientSecret };
   else if (publicKey && privateKey) credentials = { kind: 'apiKey', publicKey, privateKey };
   else {
-    const keys = Object.keys(doc).slice(0, 10).join(', ') || 'none';
     throw new CodedError(
       Codes.SECRET_INVALID,
-      `the secret must hold {"clientId","clientSecret"} (service account) or {"publicKey","privateKey"} (API key); keys found: ${keys}`,
+      `the secret must hold {"clientId","clientSecret"} (service account) or {"publicKey","privateKey"} (API key); keys found: ${describeSecretKeys(Object.keys(doc))}`,
     );
   }
 
@@ -81,9 +102,13 @@ export class SecretSource {
     this.now = options.now ?? Date.now;
   }
 
-  get(): Promise<ParsedSecret> {
+  /**
+   * The parsed secret. `abortSignal` cancels the read (the handler aborts it when the invocation's
+   * time runs out); the read is shared, so it cancels it for every caller waiting on it.
+   */
+  get(options: { abortSignal?: AbortSignal } = {}): Promise<ParsedSecret> {
     if (this.cached && this.now() < this.cached.expiresAt) return Promise.resolve(this.cached.value);
-    this.inFlight ??= this.read().finally(() => {
+    this.inFlight ??= this.read(options.abortSignal).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
@@ -94,11 +119,12 @@ export class SecretSource {
     this.cached = undefined;
   }
 
-  private async read(): Promise<ParsedSecret> {
+  private async read(abortSignal: AbortSignal | undefined): Promise<ParsedSecret> {
     const { client, secretId, ttlMs } = this.options;
     let secretString: string | undefined;
     try {
-      const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+      const command = new GetSecretValueCommand({ SecretId: secretId });
+      const answer = await (abortSignal ? client.send(command, { abortSignal }) : client.send(command));
       secretString = answer.SecretString;
     } catch (e: unknown) {
       throw new CodedError(Codes.SECRET_UNAVAILABLE, `cannot read secret ${secretId}: ${describeAwsError(e)}`);

@@ -1,56 +1,79 @@
 /**
- * The invocation, with every adapter injected: validate, read credentials, run the targets,
- * log and publish each outcome, then fail the invocation when anything ended in ERROR or could
- * not be published (DESIGN.md section 6), so Lambda's Errors metric and alarm see it.
+ * The invocation, with every adapter and the core injected (docs/design.md, "Flows"):
+ * parse -> run the targets | check a follow-up -> report each outcome as it is known -> the run
+ * summary -> return the results, or throw after publishing when anything ended in ERROR, a
+ * notification could not be published or a follow-up check could not be scheduled, so Lambda's
+ * Errors metric and alarm see it. Every call to another service is raced against the time left.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConfigResult, FunctionConfig } from './config';
-import { DEFAULT_ATLAS_BASE_URL } from './contract';
-import { errorExtra, outcomeFactory } from './core/outcome';
-import { runTargets } from './core/run';
-import type { ParsedSecret } from './credentials';
 import { Codes } from './codes';
-import { describeError } from './errors';
-import { isEventBridgeScheduledEvent, parseInvocation, type RunRequest } from './event';
-import { formatFailureMessage, LogEvents } from './log-events';
-import { emfRecord } from './metrics';
-import type { Publisher } from './notify';
-import { createLimiter } from './pool';
+import { DEFAULT_ATLAS_BASE_URL, DEFAULT_FIRST_CHECK_MINUTES, DEFAULT_MAX_HOURS } from './contract';
+import type {
+  AtlasFor,
+  ConfirmationContext,
+  CoreApi,
+  HandlerConfig,
+  HandlerConfigResult,
+  Invocation as ParsedInvocation,
+  RunRequest,
+} from './core-api';
+import { buildRunSummary, type SummaryRun } from './core/summary';
+import type { ParsedSecret } from './credentials';
+import { describeError, isCodedError } from './errors';
+import { failureMessage, handlerResult, shouldFail, type HandlerResult } from './invocation-result';
+import { LogEvents } from './log-events';
+import { summarizeEvent } from './logger';
+import { createMetricsBuffer } from './metrics';
+import { capList } from './notify/budget';
+import { whereToLook } from './notify/context';
+import {
+  baseOf,
+  countingScheduler,
+  makeOutcome,
+  remainingOf,
+  uncoveredTargets,
+  type Base,
+  type Invocation,
+  type InvocationContext,
+} from './invocation';
+import { createReporter } from './reporter';
+import { OutOfTimeError, timeBudget } from './time-budget';
 import type {
   AtlasApi,
   AtlasClientFactoryOptions,
-  ClusterRef,
-  Deadline,
+  AtlasRunState,
+  FollowUp,
+  FollowUpScheduler,
   Logger,
-  NoticeSink,
+  NotificationPublisher,
   Outcome,
-  Trigger,
+  Status,
+  Target,
 } from './types';
-import { isPlainObject } from './validation';
+
+export type { HandlerResult } from './invocation-result';
+export type { InvocationContext } from './invocation';
 
 export interface HandlerDeps {
-  config: ConfigResult;
+  config: HandlerConfigResult;
+  /** parseInvocation, runTargets, confirmSnapshot (index.ts wires the real ones). */
+  core: CoreApi;
   logger: Logger;
-  secrets?: { get(): Promise<ParsedSecret>; invalidate(): void };
-  publisher?: Publisher;
+  secrets?: { get(options?: { abortSignal?: AbortSignal }): Promise<ParsedSecret>; invalidate(): void };
+  publisher?: NotificationPublisher;
+  /** The follow-up scheduler for this invocation, targeting the function's ARN (qualifier stripped by it). */
+  createScheduler?: (invokedFunctionArn: string) => FollowUpScheduler;
   createAtlas: (options: AtlasClientFactoryOptions) => AtlasApi;
   /** Writes one embedded-metric-format record (a JSON line on stdout in Lambda). */
   writeMetric: (record: Record<string, unknown>) => void;
+  /** AWS_REGION and AWS_LAMBDA_LOG_GROUP_NAME, for the "where to look" of every e-mail. */
+  runtime?: { region?: string | undefined; logGroupName?: string | undefined };
   now?: () => Date;
+  /** How long a partial batch of notifications waits for more (ms), and batches in flight. */
+  publishing?: { lingerMs?: number; maxInFlight?: number };
 }
 
-/** The subset of the Lambda context the handler uses; a plain object works for local runs. */
-export interface InvocationContext {
-  awsRequestId?: string;
-  functionName?: string;
-  getRemainingTimeInMillis?: () => number;
-}
-
-export interface HandlerResult {
-  results: Outcome[];
-}
-
-/** Thrown after publishing when a target ended in ERROR or a notification failed. */
+/** Thrown after publishing when a target ended in ERROR, a notification failed or a follow-up was not scheduled. */
 export class InvocationFailedError extends Error {
   constructor(
     message: string,
@@ -61,17 +84,13 @@ export class InvocationFailedError extends Error {
   }
 }
 
-/** One invocation's identity, clock, logger and the sink its outcomes go to as they are known. */
-interface Invocation {
-  invocationId: string;
-  remaining: () => number;
-  logger: Logger;
-  onOutcome: (outcome: Outcome) => void;
-}
-
-/** Time assumed when no Lambda context tells (a local run without one). */
-const DEFAULT_LOCAL_BUDGET_MS = 5 * 60_000;
-const PUBLISH_CONCURRENCY = 8;
+/**
+ * A partial batch waits this long for more outcomes. With Atlas's latencies and 8 targets in flight an
+ * outcome comes every 50-100 ms, so most batches fill up; an invocation cut short loses at most this
+ * much reporting.
+ */
+const DEFAULT_LINGER_MS = 200;
+const DEFAULT_PUBLISH_IN_FLIGHT = 4;
 
 /** Time kept back from Atlas work for logging and publishing: grows with the number of targets. */
 export function publishReserveMs(totalMs: number, targets: number): number {
@@ -79,107 +98,132 @@ export function publishReserveMs(totalMs: number, targets: number): number {
   return Math.min(wanted, Math.floor(totalMs / 2));
 }
 
+/** What a flow decided: its outcomes, and for a run what the summary needs. */
+interface Decision {
+  outcomes: Outcome[];
+  run?: SummaryRun;
+  unfinished?: boolean;
+  rescheduled?: HandlerResult['followUp'];
+}
+
 export function createHandler(deps: HandlerDeps) {
   const now = deps.now ?? (() => new Date());
+  const topicArn = deps.config.ok ? deps.config.config.topicArn : deps.config.topicArn;
+  const chatTopicArn = deps.config.ok ? deps.config.config.chatTopicArn : undefined;
 
   return async function handler(event: unknown, context: InvocationContext = {}): Promise<HandlerResult> {
-    const invocationId = context.awsRequestId ?? randomUUID();
-    const remaining = () => context.getRemainingTimeInMillis?.() ?? DEFAULT_LOCAL_BUDGET_MS;
-    const logger = deps.logger.child({ invocationId });
+    const id = context.awsRequestId ?? randomUUID();
+    const logger = deps.logger.child({ invocationId: id });
     logger.info(LogEvents.invocationStarted, { event: summarizeEvent(event) });
-
-    // Each outcome is logged and published as soon as it is known, while the other targets are
-    // still running: nothing already decided is lost if the invocation is cut short.
-    const reporter = createReporter(context.functionName, logger);
-    const results = await decide(event, { invocationId, remaining, logger, onOutcome: reporter.add });
-    for (const outcome of results) reporter.add(outcome);
-    const failures = await reporter.done();
-
-    const errors = results.filter((r) => r.status === 'ERROR');
-    logger.info(LogEvents.invocationFinished, {
-      targets: results.length,
-      success: results.filter((r) => r.status === 'SUCCESS').length,
-      skipped: results.filter((r) => r.status === 'SKIPPED').length,
-      errors: errors.length,
-      publishFailures: failures.length,
+    const budget = timeBudget(remainingOf(context));
+    const where = whereToLook({
+      invocationId: id,
+      invokedFunctionArn: context.invokedFunctionArn,
+      functionName: context.functionName,
+      region: deps.runtime?.region,
+      logGroupName: deps.runtime?.logGroupName,
     });
-    if (errors.length > 0 || failures.length > 0) {
-      throw new InvocationFailedError(failureMessage(results, errors, failures), results);
+    const reporter = createReporter({
+      logger,
+      where,
+      budget,
+      metrics: createMetricsBuffer({ functionName: context.functionName, write: deps.writeMetric, now }),
+      publisher: deps.publisher,
+      topicArn,
+      chatTopicArn,
+      lingerMs: deps.publishing?.lingerMs ?? DEFAULT_LINGER_MS,
+      maxInFlight: deps.publishing?.maxInFlight ?? DEFAULT_PUBLISH_IN_FLIGHT,
+    });
+    const invocation: Invocation = { id, context, now, budget, logger, reporter, schedulingFailures: [] };
+
+    let decision: Decision;
+    try {
+      decision = await decide(event, invocation);
+    } catch (e: unknown) {
+      // A bug: every flow ends in outcomes by itself. Still report it rather than crash silently.
+      logger.error(LogEvents.targetFailed, { code: Codes.UNEXPECTED_ERROR, error: e });
+      const detail = `unexpected failure: ${describeError(e)}`;
+      const extra = { detail };
+      decision = { outcomes: [makeOutcome(invocation, baseOf(event), 'ERROR', Codes.UNEXPECTED_ERROR, extra)] };
     }
-    return { results };
+    const results = decision.outcomes.map((o) => reporter.add(o));
+    if (decision.run && (!deps.config.ok || deps.config.config.summaryEnabled !== false)) {
+      reporter.addSummary(buildRunSummary(results, decision.run));
+    }
+    const { failures, requests } = await reporter.close();
+    return finish(invocation, decision, results, failures, requests);
   };
 
-  async function decide(event: unknown, invocation: Invocation): Promise<Outcome[]> {
-    const { invocationId, logger } = invocation;
-    const trigger = triggerOf(event);
-    const fallback = outcomeFactory({
-      request: { dryRun: false, trigger },
-      invocationId,
-      now,
+  function finish(
+    invocation: Invocation,
+    decision: Decision,
+    results: Outcome[],
+    publishFailures: ReadonlyArray<{ error: string }>,
+    requests: number,
+  ): HandlerResult {
+    const count = (s: Status) => results.filter((r) => r.status === s).length;
+    const facts = {
+      results,
+      publishFailures,
+      schedulingFailures: invocation.schedulingFailures,
+      unfinished: decision.unfinished === true,
+    };
+    invocation.logger.info(LogEvents.invocationFinished, {
+      targets: results.length,
+      success: count('SUCCESS'),
+      skipped: count('SKIPPED'),
+      errors: count('ERROR'),
+      publishFailures: publishFailures.length,
+      publishRequests: requests,
+      schedulingFailures: facts.schedulingFailures.length,
+      ...(decision.unfinished ? { unfinished: true } : {}),
+      ...(decision.rescheduled ? { followUp: decision.rescheduled } : {}),
     });
-    if (!deps.config.ok) {
-      logger.error(LogEvents.invalidConfig, { problems: deps.config.problems });
-      return [fallback({}, 'ERROR', Codes.INVALID_CONFIG, { detail: deps.config.problems.join('; ') })];
-    }
-    const config = deps.config.config;
-    const parsed = parseInvocation(event, config);
-    if (parsed.kind === 'invalid') {
-      logger.warn(LogEvents.invalidInput, { problems: parsed.problems });
-      const invalid = outcomeFactory({
-        request: { dryRun: false, trigger: parsed.trigger },
-        invocationId,
-        now,
-        stage: parsed.stage,
-      });
-      return [invalid({}, 'ERROR', Codes.INVALID_INPUT, { detail: parsed.problems.join('; ') })];
-    }
-    if (parsed.kind === 'followUp') {
-      // Minimal stand-in until the handler's round-2 flows (follow-up checks through confirmSnapshot
-      // with the scheduler adapter) are wired: a follow-up event is not acted on here.
-      const refused = outcomeFactory({
-        request: { dryRun: false, trigger: parsed.followUp.trigger },
-        invocationId,
-        now,
-        stage: 'confirmation',
-      });
-      return [
-        refused(parsed.followUp, 'ERROR', Codes.UNEXPECTED_ERROR, {
-          detail: 'follow-up checks are not wired into this handler',
-          snapshotId: parsed.followUp.snapshotId,
-        }),
-      ];
-    }
-    const request = parsed.request;
-    const make = outcomeFactory({ request, invocationId, now });
-
-    let secret: ParsedSecret;
-    try {
-      if (!deps.secrets) throw new Error('no secret source');
-      secret = await deps.secrets.get();
-    } catch (e: unknown) {
-      const extra = errorExtra(e);
-      logger.error(LogEvents.secretUnusable, { code: extra.code, error: e });
-      return request.targets.map((t) => make(t, 'ERROR', extra.code, extra));
-    }
-
-    const results = await runAll(request, config, secret, invocation);
-    if (results.some((r) => r.code === Codes.ATLAS_AUTH_FAILED || r.httpStatus === 401)) {
-      // Maybe the secret was rotated since it was cached: read it again next time.
-      deps.secrets?.invalidate();
-    }
-    return results;
+    if (shouldFail(facts)) throw new InvocationFailedError(failureMessage(facts), results);
+    return handlerResult(results, decision.rescheduled);
   }
 
-  function runAll(
-    request: RunRequest,
-    config: FunctionConfig,
-    secret: ParsedSecret,
-    invocation: Invocation,
-  ): Promise<Outcome[]> {
-    const { invocationId, remaining, logger, onOutcome } = invocation;
-    const reserve = publishReserveMs(remaining(), request.targets.length);
-    const deadline: Deadline = { remainingMs: () => remaining() - reserve };
-    const baseUrl = config.baseUrl ?? secret.baseUrl ?? DEFAULT_ATLAS_BASE_URL;
+  async function decide(event: unknown, invocation: Invocation): Promise<Decision> {
+    if (!deps.config.ok) {
+      invocation.logger.error(LogEvents.invalidConfig, { problems: capList(deps.config.problems) });
+      const detail = capList(deps.config.problems).join('; ');
+      return { outcomes: [makeOutcome(invocation, baseOf(event), 'ERROR', Codes.INVALID_CONFIG, { detail })] };
+    }
+    const config = deps.config.config;
+    let parsed: ParsedInvocation;
+    try {
+      parsed = deps.core.parseInvocation(event, config);
+    } catch (e: unknown) {
+      const { stage, trigger } = baseOf(event);
+      parsed = { kind: 'invalid', stage, trigger, problems: [`the event could not be read: ${describeError(e)}`] };
+    }
+    switch (parsed.kind) {
+      case 'invalid': {
+        const problems = capList(parsed.problems);
+        invocation.logger.warn(LogEvents.invalidInput, { problems, stage: parsed.stage });
+        const base: Base = { stage: parsed.stage, trigger: parsed.trigger, dryRun: false };
+        return {
+          outcomes: [makeOutcome(invocation, base, 'ERROR', Codes.INVALID_INPUT, { detail: problems.join('; ') })],
+        };
+      }
+      case 'run':
+        return run(parsed.request, config, invocation);
+      case 'followUp':
+        return followUp(parsed.followUp, config, invocation);
+    }
+  }
+
+  async function run(request: RunRequest, config: HandlerConfig, invocation: Invocation): Promise<Decision> {
+    const { budget, logger } = invocation;
+    const base: Base = { stage: 'request', trigger: request.trigger, dryRun: request.dryRun };
+    const summary = (): SummaryRun => ({ ...base, invocationId: invocation.id, timestamp: now().toISOString() });
+    const reserve = publishReserveMs(budget.remaining(), request.targets.length);
+    const secret = await readSecret(invocation, reserve);
+    if ('code' in secret) {
+      const outcomes = request.targets.map((t) => makeOutcome(invocation, base, 'ERROR', secret.code, secret, t));
+      return { outcomes, run: summary() };
+    }
+    const atlasFor = atlasFactory(secret, config, { remainingMs: () => budget.remaining() - reserve });
     logger.info(LogEvents.run, {
       trigger: request.trigger,
       schedule: request.schedule,
@@ -187,96 +231,131 @@ export function createHandler(deps: HandlerDeps) {
       targets: request.targets.length,
       retentionInDays: request.retentionInDays,
       authentication: secret.credentials.kind,
-      atlasBaseUrl: baseUrl,
+      atlasBaseUrl: config.baseUrl ?? secret.baseUrl ?? DEFAULT_ATLAS_BASE_URL,
+      confirmation: config.confirmation !== undefined && !request.dryRun,
+      ...(request.promotion ? { promotion: request.promotion } : {}),
     });
-    return runTargets({
+    const confirmation = config.confirmation && !request.dryRun ? confirming(config, invocation, reserve) : undefined;
+    const ctx = {
       request,
-      invocationId,
+      invocationId: invocation.id,
       now,
       logger,
       concurrency: config.concurrency,
-      onOutcome,
-      atlasFor: (_target: ClusterRef, targetLogger: Logger, notices: NoticeSink) =>
-        deps.createAtlas({
-          baseUrl,
-          credentials: secret.credentials,
-          deadline,
-          logger: targetLogger,
-          onNotice: notices,
-        }),
-    });
+      atlasFor,
+      onOutcome: (o: Outcome) => void invocation.reporter.add(o),
+      ...(confirmation ? { confirmation } : {}),
+    };
+    let outcomes: Outcome[];
+    let unfinished = false;
+    try {
+      outcomes = await budget.run('the Atlas work', Math.floor(reserve / 2), () => deps.core.runTargets(ctx));
+    } catch (e: unknown) {
+      // Out of time (or a bug): report what is known, and an outcome for every target without one.
+      outcomes = [...invocation.reporter.reported(), ...missingOutcomes(request.targets, invocation, base, e)];
+      unfinished = true;
+    }
+    forgetRefusedSecret(outcomes);
+    return { outcomes, run: summary(), unfinished };
+  }
+
+  async function followUp(f: FollowUp, config: HandlerConfig, invocation: Invocation): Promise<Decision> {
+    const { budget, logger } = invocation;
+    const fields: Partial<Outcome> = { snapshotId: f.snapshotId, attempt: f.attempt, requestedAt: f.requestedAt };
+    const base: Base = { stage: 'confirmation', trigger: f.trigger, dryRun: false, fields };
+    const target = { projectId: f.projectId, clusterName: f.clusterName };
+    logger.info(LogEvents.followUpCheck, { ...target, snapshotId: f.snapshotId, attempt: f.attempt });
+    const reserve = publishReserveMs(budget.remaining(), 1);
+    const secret = await readSecret(invocation, reserve);
+    if ('code' in secret) return { outcomes: [makeOutcome(invocation, base, 'ERROR', secret.code, secret, target)] };
+    const ctx = {
+      followUp: f,
+      invocationId: invocation.id,
+      now,
+      logger,
+      atlasFor: atlasFactory(secret, config, { remainingMs: () => budget.remaining() - reserve }),
+      confirmation: confirming(config, invocation, reserve),
+    };
+    try {
+      const result = await budget.run('the confirmation check', Math.floor(reserve / 2), () =>
+        deps.core.confirmSnapshot(ctx),
+      );
+      if (result.kind === 'final') {
+        forgetRefusedSecret([result.outcome]);
+        return { outcomes: [result.outcome] };
+      }
+      const { snapshotId, attempt, nextCheckAt } = result;
+      return { outcomes: [], rescheduled: { snapshotId, attempt, nextCheckAt } };
+    } catch (e: unknown) {
+      const detail = `the confirmation check did not finish: ${describeError(e)}`;
+      const code = e instanceof OutOfTimeError ? Codes.ATLAS_UNREACHABLE : Codes.UNEXPECTED_ERROR;
+      logger.error(LogEvents.targetFailed, { ...target, code, error: e });
+      return { outcomes: [makeOutcome(invocation, base, 'ERROR', code, { detail }, target)] };
+    }
+  }
+
+  /** The secret, or the code and detail every outcome of the invocation gets when it cannot be used. */
+  async function readSecret(
+    invocation: Invocation,
+    reserveMs: number,
+  ): Promise<ParsedSecret | { code: string; detail: string; httpStatus?: number }> {
+    const secrets = deps.secrets;
+    try {
+      if (!secrets) throw new Error('no secret source is configured');
+      return await invocation.budget.run('Secrets Manager', reserveMs, (abortSignal) => secrets.get({ abortSignal }));
+    } catch (e: unknown) {
+      const failure = isCodedError(e)
+        ? { code: e.code, detail: e.message, ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}) }
+        : { code: Codes.SECRET_UNAVAILABLE, detail: `cannot read the Atlas credentials secret: ${describeError(e)}` };
+      invocation.logger.error(LogEvents.secretUnusable, { code: failure.code, error: e });
+      return failure;
+    }
+  }
+
+  function atlasFactory(secret: ParsedSecret, config: HandlerConfig, deadline: { remainingMs(): number }): AtlasFor {
+    const baseUrl = config.baseUrl ?? secret.baseUrl ?? DEFAULT_ATLAS_BASE_URL;
+    const run: AtlasRunState = {}; // shared by every client of the invocation (a refused login latches)
+    return (_target, logger, onNotice) =>
+      deps.createAtlas({ baseUrl, credentials: secret.credentials, deadline, logger, onNotice, run });
   }
 
   /**
-   * Logs, counts and publishes each outcome once (`add` ignores one it has already seen), at most
-   * PUBLISH_CONCURRENCY publishes in flight; `done` waits for them and returns the failures.
+   * The confirmation settings with a scheduler that counts what it could not schedule: the core keeps
+   * such an outcome SUCCESS with a warning, and the invocation fails after publishing.
    */
-  function createReporter(functionName: string | undefined, logger: Logger) {
-    const seen = new Set<Outcome>();
-    const pending: Array<Promise<void>> = [];
-    const failures: Array<{ outcome: Outcome; error: string }> = [];
-    const limit = createLimiter(PUBLISH_CONCURRENCY);
-    const add = (outcome: Outcome): void => {
-      if (seen.has(outcome)) return;
-      seen.add(outcome);
-      pending.push(limit(() => reportOne(outcome)));
+  function confirming(config: HandlerConfig, invocation: Invocation, reserveMs: number): ConfirmationContext {
+    const arn = invocation.context.invokedFunctionArn;
+    const unavailable = !config.confirmation
+      ? 'confirmation is off in this deployment (CONFIRM_SCHEDULE_GROUP is not set)'
+      : !arn
+        ? 'the invocation context has no invokedFunctionArn (a local run?), so no schedule can target the function'
+        : !deps.createScheduler
+          ? 'no EventBridge Scheduler client is configured'
+          : undefined;
+    const inner = unavailable === undefined && arn ? deps.createScheduler?.(arn) : undefined;
+    const scheduler = countingScheduler(invocation, inner, unavailable, reserveMs);
+    return {
+      scheduler,
+      firstCheckMinutes: config.confirmation?.firstCheckMinutes ?? DEFAULT_FIRST_CHECK_MINUTES,
+      maxHours: config.confirmation?.maxHours ?? DEFAULT_MAX_HOURS,
     };
-    const reportOne = async (outcome: Outcome): Promise<void> => {
-      const tagged = logger.child({ projectId: outcome.projectId, clusterName: outcome.clusterName });
-      (outcome.status === 'ERROR' ? tagged.error : tagged.info)(LogEvents.outcome, { outcome });
-      if (functionName) deps.writeMetric(emfRecord(functionName, outcome, now()));
-      if (!deps.publisher) {
-        failures.push({ outcome, error: 'no SNS topic configured' });
-        return;
-      }
-      try {
-        const messageId = await deps.publisher.publish(outcome);
-        tagged.debug(LogEvents.notificationPublished, { messageId });
-      } catch (e: unknown) {
-        const error = describeError(e);
-        tagged.error(LogEvents.notificationFailed, { error: e });
-        failures.push({ outcome, error });
-      }
-    };
-    const done = async () => {
-      await Promise.all(pending);
-      return failures;
-    };
-    return { add, done };
   }
-}
 
-function triggerOf(event: unknown): Trigger {
-  if (isEventBridgeScheduledEvent(event)) return 'schedule';
-  return isPlainObject(event) && event.schedule !== undefined ? 'schedule' : 'manual';
-}
+  /** Maybe the secret was rotated since it was cached: read it again next time. */
+  function forgetRefusedSecret(outcomes: readonly Outcome[]): void {
+    if (outcomes.some((r) => r.code === Codes.ATLAS_AUTH_FAILED || r.httpStatus === 401)) deps.secrets?.invalidate();
+  }
 
-/** The event's shape for the log: field names and the values that are safe and short. */
-function summarizeEvent(event: unknown): unknown {
-  if (!isPlainObject(event)) return event === undefined ? null : typeof event;
-  if (isEventBridgeScheduledEvent(event))
-    return { source: event.source, 'detail-type': event['detail-type'], time: event.time };
-  return event;
-}
-
-function failureMessage(
-  results: Outcome[],
-  errors: Outcome[],
-  failures: Array<{ outcome: Outcome; error: string }>,
-): string {
-  const name = (o: Outcome) => (o.clusterName ? `${o.projectId}/${o.clusterName}` : 'run');
-  const parts: string[] = [];
-  if (errors.length > 0) {
-    const list = errors
-      .slice(0, 10)
-      .map((o) => `${name(o)}: ${o.code}`)
-      .join(', ');
-    parts.push(
-      `${errors.length} of ${results.length} target(s) ended in ERROR (${list}${errors.length > 10 ? ', ...' : ''})`,
+  /** An ERROR for every target the run produced no outcome for (it ran out of time, or a bug stopped it). */
+  function missingOutcomes(targets: readonly Target[], invocation: Invocation, base: Base, e: unknown): Outcome[] {
+    const outOfTime = e instanceof OutOfTimeError;
+    const code = outOfTime ? Codes.ATLAS_UNREACHABLE : Codes.UNEXPECTED_ERROR;
+    const detail = outOfTime
+      ? 'no outcome before the invocation ran out of time (Atlas or another dependency did not answer)'
+      : `unexpected failure: ${describeError(e)}`;
+    invocation.logger.error(LogEvents.targetFailed, { code, error: e });
+    return uncoveredTargets(targets, invocation.reporter.reported()).map((t) =>
+      makeOutcome(invocation, base, 'ERROR', code, { detail }, t),
     );
   }
-  if (failures.length > 0) {
-    parts.push(`${failures.length} notification(s) could not be published (${failures[0]?.error})`);
-  }
-  return formatFailureMessage(parts.join('; '), results.slice(0, 20));
 }

@@ -31,7 +31,7 @@ function results(invocation: InvokeResult): Outcome[] {
   return parseFailureMessage(invocation.error?.errorMessage ?? '')?.results ?? [];
 }
 
-function published(
+function messages(
   r: LocalRun,
 ): Array<{ subject?: string | undefined; doc: Outcome; email: string; attributes: Record<string, string> }> {
   return r.aws.sns.published.map((m) => ({
@@ -40,6 +40,11 @@ function published(
     email: m.bodies!.email!,
     attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, v.stringValue ?? ''])),
   }));
+}
+
+/** The per-target messages (a run's summary message, stage `summary`, is left out). */
+function published(r: LocalRun): ReturnType<typeof messages> {
+  return messages(r).filter((m) => m.attributes.stage !== 'summary');
 }
 
 function apiCalls(r: LocalRun): string[] {
@@ -81,6 +86,7 @@ describe('the deployable bundle, end to end', () => {
       projectId: DEMO_PROJECT_ID,
       clusterName: 'Cluster0',
       trigger: 'schedule',
+      stage: 'request',
     });
     expect(message!.doc).toMatchObject({
       status: 'SUCCESS',
@@ -96,6 +102,12 @@ describe('the deployable bundle, end to end', () => {
     });
     expect(message!.doc).toEqual(results(invocation)[0]);
     expect(message!.email).toContain('An on-demand snapshot was requested for cluster Cluster0');
+    expect(messages(r).filter((m) => m.attributes.stage === 'summary')).toEqual([
+      expect.objectContaining({
+        attributes: { status: 'SUCCESS', code: 'RUN_SUMMARY', trigger: 'schedule', stage: 'summary' },
+        doc: expect.objectContaining({ counts: { SUCCESS: 1, SKIPPED: 0, ERROR: 0 }, detail: '1 target: 1 SUCCESS' }),
+      }),
+    ]);
 
     const emf = invocation.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => '_aws' in l);
     expect(emf).toEqual([
@@ -232,7 +244,8 @@ describe('the deployable bundle, end to end', () => {
     const invocation = await r.fn.invoke(SCHEDULED_EVENT);
 
     expect(invocation.ok).toBe(false);
-    expect(invocation.error?.errorMessage).toContain('1 notification(s) could not be published');
+    // The outcome and the run summary.
+    expect(invocation.error?.errorMessage).toContain('2 notification(s) could not be published');
     expect(r.sim.log.entries({ endpoint: 'takeSnapshot', status: 200 })).toHaveLength(1);
   });
 

@@ -58,7 +58,7 @@ describe('npm start', () => {
         '  notify    [SUCCESS] Atlas snapshot Cluster0: snapshot requested',
         '            | An on-demand snapshot was requested for cluster Cluster0 (project 65a1b2c3d4e5f60718293a4b).',
         expect.stringMatching(/^ {2}result {4}returned \{ "results": \[1 outcome\] \} in \d+ ms$/),
-        '  counts    1 token request, 3 Atlas API calls, 1 secret read, 1 SNS publish',
+        '  counts    1 token request, 3 Atlas API calls, 1 secret read, 2 SNS publishes',
       ]),
     );
 
@@ -68,14 +68,14 @@ describe('npm start', () => {
       expect.arrayContaining([
         expect.stringMatching(/^ {2}decide {4}Cluster0: on-demand snapshot [0-9a-f]{24} is still queued: skipping/),
         '  notify    [SKIPPED] Atlas snapshot Cluster0: snapshot already in progress',
-        '  counts    0 token requests, 2 Atlas API calls, 0 secret reads, 1 SNS publish  (warm container: cached secret and token reused)',
+        '  counts    0 token requests, 2 Atlas API calls, 0 secret reads, 2 SNS publishes  (warm container: cached secret and token reused)',
       ]),
     );
     expect(section(io.stdout, /^== Summary/)).toEqual(
       expect.arrayContaining([
         '  scheduled returned  SUCCESS SNAPSHOT_REQUESTED',
         '  console   returned  SKIPPED SNAPSHOT_IN_PROGRESS',
-        '  totals    1 token request, 5 Atlas API calls, 1 secret read, 2 SNS publishes',
+        '  totals    1 token request, 5 Atlas API calls, 1 secret read, 4 SNS publishes',
         '  exit 0    the run completed',
       ]),
     );
@@ -108,7 +108,7 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(io.stdout).not.toMatch(/^ {2}atlas /m);
     expect(io.stdout).toContain('  notify    [ERROR] Atlas snapshot Cluster0: SECRET_INVALID');
-    expect(io.stdout).toContain('  totals    0 token requests, 0 Atlas API calls, 2 secret reads, 2 SNS publishes');
+    expect(io.stdout).toContain('  totals    0 token requests, 0 Atlas API calls, 2 secret reads, 4 SNS publishes');
     expect(io.stdout).not.toContain('only-half-of-a-key');
   });
 

@@ -4,7 +4,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseSecret, SecretSource } from '../../lambda/snapshot/credentials';
+import { describeSecretKeys, parseSecret, SecretSource } from '../../lambda/snapshot/credentials';
 import { CodedError } from '../../lambda/snapshot/errors';
 
 describe('parseSecret', () => {
@@ -63,6 +63,23 @@ describe('parseSecret', () => {
     expect((caught as CodedError).message).not.toContain('TOPSECRET');
   });
 
+  it('names only the key names it knows and counts the others, never their text', () => {
+    const pasted = 'mdb_sa_sk_PASTED-AS-A-KEY';
+    let caught: unknown;
+    try {
+      parseSecret(JSON.stringify({ publicKey: 'p', [pasted]: '', note: 'x', BaseUrl: 'https://cloud.mongodb.com' }));
+    } catch (e: unknown) {
+      caught = e;
+    }
+    expect((caught as CodedError).message).toMatch(/keys found: publicKey, BaseUrl, 2 other keys$/);
+    expect((caught as CodedError).message).not.toContain(pasted);
+    expect(describeSecretKeys(['x'])).toBe('1 other key');
+    expect(describeSecretKeys([])).toBe('none');
+    expect(describeSecretKeys(['ClientId', 'ClientSecret', 'PrivateKey', 'PublicKey', 'clientId'])).toBe(
+      'ClientId, ClientSecret, PrivateKey, PublicKey, clientId',
+    );
+  });
+
   it('refuses a binary-only secret', () => {
     expect(() => parseSecret(undefined)).toThrow('no SecretString');
   });
@@ -96,6 +113,14 @@ describe('SecretSource', () => {
     clock = 300_000;
     await secrets.get();
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('passes the abort signal to the SDK call, so a read the handler gives up on is cancelled', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: '{"clientId":"a","clientSecret":"b"}' });
+    const controller = new AbortController();
+    await source(() => 0).get({ abortSignal: controller.signal });
+    const call = sm.commandCalls(GetSecretValueCommand)[0]!;
+    expect((call.args as unknown[])[1]).toEqual({ abortSignal: controller.signal });
   });
 
   it('reads again after invalidate()', async () => {

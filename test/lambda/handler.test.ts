@@ -1,5 +1,8 @@
+/**
+ * The handler with the real core over FakeAtlas, the real SecretSource over a mocked Secrets Manager
+ * client, and a fake NotificationPublisher: the run flow end to end inside one process.
+ */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFunctionConfig } from '../../lambda/snapshot/config';
 import { SecretSource } from '../../lambda/snapshot/credentials';
@@ -7,9 +10,10 @@ import { AtlasApiError } from '../../lambda/snapshot/errors';
 import { createHandler, InvocationFailedError } from '../../lambda/snapshot/handler';
 import type { AtlasClientFactoryOptions } from '../../lambda/snapshot/types';
 import { createLogger } from '../../lambda/snapshot/logger';
-import { snsPublisher } from '../../lambda/snapshot/notify';
 import type { Outcome } from '../../lambda/snapshot/types';
+import { realCore } from '../support/core-deps';
 import { FakeAtlas, replicaSet, snapshot } from '../support/fake-atlas';
+import { asPublishInput, FakePublisher } from '../support/fake-publisher';
 
 const P1 = '5f1d7a3b2c4e6f8a9b0c1d2e';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:atlas-snapshots';
@@ -33,7 +37,7 @@ const lambdaContext = {
 };
 
 const sm = mockClient(SecretsManagerClient);
-const sns = mockClient(SNSClient);
+let sns: FakePublisher;
 
 interface Harness {
   handler: ReturnType<typeof createHandler>;
@@ -53,13 +57,14 @@ function harness(environment: Record<string, string> = env): Harness {
   const config = readFunctionConfig(environment);
   const handler = createHandler({
     config,
+    core: realCore,
     logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
     secrets: new SecretSource({
       client: new SecretsManagerClient({ region: 'eu-west-1' }),
       secretId: 'atlas/snapshots',
       ttlMs: 300_000,
     }),
-    publisher: snsPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC),
+    publisher: sns,
     createAtlas: (options) => {
       factoryCalls.push(options);
       options.logger.info('atlas client created', { authorization: `Bearer ${CLIENT_SECRET}` });
@@ -67,21 +72,25 @@ function harness(environment: Record<string, string> = env): Harness {
     },
     writeMetric: (r) => metrics.push(r),
     now: () => NOW,
+    publishing: { lingerMs: 20 },
   });
   return { handler, atlas, lines, metrics, factoryCalls };
 }
 
-function published(): PublishCommandInput[] {
-  return sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+/** The per-target messages to the outcome topic (the run summary is left out), in the shape of Publish. */
+function published() {
+  return sns
+    .entries(TOPIC)
+    .filter((e) => e.attributes.stage !== 'summary')
+    .map((e) => asPublishInput(TOPIC, e));
 }
 
 beforeEach(() => {
   sm.reset();
-  sns.reset();
+  sns = new FakePublisher();
   sm.on(GetSecretValueCommand).resolves({
     SecretString: JSON.stringify({ clientId: 'mdb_sa_id_1', clientSecret: CLIENT_SECRET }),
   });
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 
 describe('handler', () => {
@@ -106,8 +115,9 @@ describe('handler', () => {
       projectId: { DataType: 'String', StringValue: P1 },
       clusterName: { DataType: 'String', StringValue: 'Cluster0' },
       trigger: { DataType: 'String', StringValue: 'schedule' },
+      stage: { DataType: 'String', StringValue: 'request' },
     });
-    const body = JSON.parse(first.Message!) as { default: string; email: string };
+    const body = JSON.parse(first.Message) as { default: string; email: string };
     const doc = JSON.parse(body.default) as Outcome;
     expect(doc).toEqual(results[0]);
     expect(Object.keys(doc).sort()).toEqual(
@@ -140,15 +150,18 @@ describe('handler', () => {
     expect(body.email).toContain('What to do: Nothing.');
   });
 
-  it('emits one EMF record per target; only requested or in-progress count as secured', async () => {
+  it('emits one EMF record per invocation with a value per target; only requested or in-progress count as secured', async () => {
     const h = harness();
     await h.handler(scheduled, lambdaContext);
-    // Records are written as targets finish, so in completion order.
-    const records = h.metrics.map((m) => [m.clusterName, m.SnapshotSecured, m.TargetErrors, m.FunctionName]);
-    expect(records.sort()).toEqual([
-      ['Busy', 1, 0, 'atlas-snapshots'],
-      ['Cluster0', 1, 0, 'atlas-snapshots'],
-    ]);
+    // One data point per target, so the alarms' Sum is what one record per target would give.
+    expect(h.metrics).toHaveLength(1);
+    expect(h.metrics[0]).toMatchObject({
+      FunctionName: 'atlas-snapshots',
+      SnapshotSecured: [1, 1],
+      TargetErrors: [0, 0],
+      SnapshotCompleted: [0, 0],
+      outcomes: 2,
+    });
     expect(h.metrics[0]).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'AtlasSnapshotScheduler', Dimensions: [['FunctionName']] }] },
     });
@@ -185,14 +198,14 @@ describe('handler', () => {
     );
     const error = published().find((m) => m.MessageAttributes?.status?.StringValue === 'ERROR')!;
     expect(error.Subject).toBe('[ERROR] Atlas snapshot Cluster0: CLUSTER_NOT_FOUND');
-    const doc = JSON.parse(JSON.parse(error.Message!).default) as Outcome;
+    const doc = JSON.parse(JSON.parse(error.Message).default) as Outcome;
     expect(doc).toMatchObject({
       status: 'ERROR',
       code: 'CLUSTER_NOT_FOUND',
       httpStatus: 404,
       detail: 'No cluster named Cluster0 exists.',
     });
-    expect(JSON.parse(error.Message!).email).toContain('renamed or deleted');
+    expect(JSON.parse(error.Message).email).toContain('renamed or deleted');
     expect(published()).toHaveLength(2);
   });
 
@@ -208,8 +221,10 @@ describe('handler', () => {
       status: { DataType: 'String', StringValue: 'ERROR' },
       code: { DataType: 'String', StringValue: 'INVALID_INPUT' },
       trigger: { DataType: 'String', StringValue: 'manual' },
+      stage: { DataType: 'String', StringValue: 'request' },
     });
-    expect(JSON.parse(JSON.parse(message!.Message!).default).detail).toContain(
+    expect(sns.entries()).toHaveLength(1); // no run summary for a refused event
+    expect(JSON.parse(JSON.parse(message!.Message).default).detail).toContain(
       'event.retentionInDays must be an integer >= 1, got -1',
     );
   });
@@ -219,7 +234,7 @@ describe('handler', () => {
 
     await expect(h.handler({}, lambdaContext)).rejects.toThrow('INVALID_CONFIG');
 
-    const doc = JSON.parse(JSON.parse(published()[0]!.Message!).default) as Outcome;
+    const doc = JSON.parse(JSON.parse(published()[0]!.Message).default) as Outcome;
     expect(doc).toMatchObject({
       status: 'ERROR',
       code: 'INVALID_CONFIG',
@@ -243,11 +258,12 @@ describe('handler', () => {
   });
 
   it('a failed publish fails the invocation even when every target succeeded', async () => {
-    sns.on(PublishCommand).rejects(new Error('SNS is down'));
+    sns.alwaysDo({ kind: 'throw', error: new Error('SNS is down') });
     const h = harness();
 
+    // Two targets and the run summary, each tried twice.
     await expect(h.handler(scheduled, lambdaContext)).rejects.toThrow(
-      '2 notification(s) could not be published (SNS is down)',
+      '3 notification(s) could not be published (SNS is down)',
     );
   });
 
@@ -264,6 +280,7 @@ describe('handler', () => {
     ]);
     expect(h.atlas.callsOf('takeSnapshot')).toHaveLength(0);
     expect(h.metrics[0]).toMatchObject({ SnapshotSecured: 0 });
+    expect(sns.entries(TOPIC).map((e) => e.attributes.stage)).toEqual(['request', 'summary']);
   });
 
   it("gives the Atlas client the secret's credentials, the default base URL and a deadline short of the Lambda timeout", async () => {
