@@ -5,7 +5,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createAtlasClient } from './atlas-client';
+import { createAtlasClient } from './atlas';
 import { readFunctionConfig } from './config';
 import { SecretSource } from './credentials';
 import { createHandler } from './handler';

@@ -1,0 +1,88 @@
+/**
+ * The Atlas Admin API v2 adapter behind the `AtlasApi` port (docs/atlas-api.md): authentication
+ * (service account token or Digest), versioned media types, paging, retries with backoff inside
+ * the invocation's deadline, and Atlas errors turned into coded errors. Nothing it throws or logs
+ * carries a secret, a token or an axios error (whose `config` holds the request headers).
+ *
+ * The pieces: client.ts (the port's methods, paging), transport.ts (one exchange), retry.ts (the
+ * retry decision and loop), auth/ (the two authenticators), answers.ts (reading answers),
+ * scrub.ts (the credential scrubber).
+ */
+import { AtlasApiError } from '../errors';
+import type { AtlasApi, AtlasClientFactoryOptions } from '../types';
+import type { Authenticator } from './auth/authenticator';
+import { apiKeyAuth } from './auth/api-key';
+import { defaultDigestChallengeCache, type DigestChallengeCache } from './auth/digest';
+import { serviceAccountAuth } from './auth/service-account';
+import { defaultTokenCache, type TokenCache } from './auth/token-cache';
+import { atlasApi } from './client';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, sendWithRetries, type RetryLoopOptions } from './retry';
+import { createScrubber } from './scrub';
+import { createTransport, type HttpRequest } from './transport';
+
+export { CLUSTERS_MEDIA_TYPE, GROUPS_MEDIA_TYPE, MAX_PAGES, PAGE_SIZE, SNAPSHOTS_MEDIA_TYPE } from './client';
+export { decideRetry, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, parseRetryAfterMs } from './retry';
+export type { RetryDecision, RetryInput, RetryState } from './retry';
+export { USER_AGENT } from './transport';
+export { DigestChallengeCache } from './auth/digest';
+export { TokenCache, tokenCacheKey } from './auth/token-cache';
+
+/** What the handler gives (types.ts), plus knobs for tests. */
+export interface AtlasClientOptions extends AtlasClientFactoryOptions {
+  /** Service-account tokens; default: shared by every client in the container. */
+  tokenCache?: TokenCache;
+  /** Last Digest challenge per (base URL, public key); default: shared by every client. */
+  digestChallengeCache?: DigestChallengeCache;
+  /** Upper bound of one request; the deadline may make it shorter. Default 10 000. */
+  requestTimeoutMs?: number;
+  /** Attempts per request when Atlas is failing transiently. Default 5. */
+  maxAttempts?: number;
+  /** Injected in tests to observe backoff without waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) source for backoff jitter. */
+  random?: () => number;
+  /** Called when Atlas refuses the credentials (token endpoint 400/401/403, or a final 401). */
+  onAuthRejected?: () => void;
+}
+
+export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const { credentials } = options;
+  const scrub = createScrubber([
+    credentials.kind === 'serviceAccount' ? credentials.clientSecret : credentials.privateKey,
+  ]);
+  const loop: RetryLoopOptions = {
+    exchange: createTransport(baseUrl),
+    deadline: options.deadline,
+    logger: options.logger,
+    maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    random: options.random ?? Math.random,
+    scrub,
+  };
+
+  const authenticator: Authenticator =
+    credentials.kind === 'serviceAccount'
+      ? serviceAccountAuth({
+          baseUrl,
+          credentials,
+          cache: options.tokenCache ?? defaultTokenCache,
+          scrub,
+          send: (request, auth) => sendWithRetries(request, auth, loop),
+          onRefused: () => options.onAuthRejected?.(),
+        })
+      : apiKeyAuth({ baseUrl, credentials, cache: options.digestChallengeCache ?? defaultDigestChallengeCache, scrub });
+
+  /** An API call with the configured credentials; a final 401 is reported to `onAuthRejected`. */
+  async function sendApi(request: HttpRequest) {
+    try {
+      return await sendWithRetries(request, authenticator.forRequest(request), loop);
+    } catch (e: unknown) {
+      if (e instanceof AtlasApiError && e.httpStatus === 401) options.onAuthRejected?.();
+      throw e;
+    }
+  }
+
+  return atlasApi(sendApi);
+}

@@ -1,0 +1,168 @@
+/**
+ * One HTTP exchange with Atlas over axios: one shared instance, every status an answer, no
+ * redirects, no proxy from the environment, our own timer over the whole exchange. It never
+ * throws: the result is an answer (any status) or a failure described without secrets (an
+ * axios error's `config` holds the request headers, so it is dropped here).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import axios from 'axios';
+import { version } from '../../../package.json';
+
+export const USER_AGENT = `atlas-snapshot-scheduler/${version}`;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** Path and query, appended to the base URL. */
+  path: string;
+  accept: string;
+  contentType?: string;
+  body?: string;
+  /**
+   * False for take-snapshot: it is resent only when Atlas certainly did not process it
+   * (429, 401 before re-authenticating, connection refused).
+   */
+  idempotent: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface TransportFailure {
+  /** Short, secret-free description, e.g. `connection reset (ECONNRESET)`. */
+  description: string;
+  retryable: boolean;
+  /** The request certainly never reached the server (nothing to be ambiguous about). */
+  notSent: boolean;
+}
+
+export type Exchange = (
+  { kind: 'answered'; response: HttpResponse } | { kind: 'failed'; failure: TransportFailure }
+) & { ms: number };
+
+export type ExchangeFn = (
+  request: HttpRequest,
+  authorization: string | undefined,
+  timeoutMs: number,
+) => Promise<Exchange>;
+
+/** Connections are kept open across calls and warm invocations (TLS handshakes are not free). */
+const httpAgent = new http.Agent({ keepAlive: true });
+const httpsAgent = new https.Agent({ keepAlive: true });
+
+/**
+ * One axios instance for every client: every status is an answer (no throw on 4xx/5xx), no
+ * redirects, no proxy from the environment, and the body stays text so that we parse it and can
+ * tell a malformed document from a valid one.
+ */
+const instance = axios.create({
+  validateStatus: () => true,
+  maxRedirects: 0,
+  proxy: false,
+  responseType: 'text',
+  transformResponse: [(data: unknown) => data],
+  httpAgent,
+  httpsAgent,
+});
+
+/** The exchange function for one base URL (no trailing slash). */
+export function createTransport(baseUrl: string): ExchangeFn {
+  return async function exchange(request, authorization, timeoutMs) {
+    // Our own timer covers the whole exchange (connect, headers and body); axios's `timeout` is a
+    // socket idle timeout and would let a slowly dribbling answer run past the deadline.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const started = performance.now();
+    try {
+      const response = await instance.request<unknown>({
+        url: `${baseUrl}${request.path}`,
+        method: request.method,
+        headers: {
+          Accept: request.accept,
+          'User-Agent': USER_AGENT,
+          ...(request.contentType !== undefined ? { 'Content-Type': request.contentType } : {}),
+          ...(authorization !== undefined ? { Authorization: authorization } : {}),
+        },
+        data: request.body,
+        signal: controller.signal,
+      });
+      return {
+        kind: 'answered',
+        ms: elapsed(started),
+        response: {
+          status: response.status,
+          headers: plainHeaders(response.headers),
+          body: typeof response.data === 'string' ? response.data : '',
+        },
+      };
+    } catch (e: unknown) {
+      return { kind: 'failed', ms: elapsed(started), failure: classifyFailure(e, timedOut, timeoutMs) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+const NETWORK_FAILURES: Record<string, { words: string; notSent: boolean }> = {
+  ECONNREFUSED: { words: 'connection refused', notSent: true },
+  EAI_AGAIN: { words: 'temporary DNS failure', notSent: true },
+  ECONNRESET: { words: 'connection reset', notSent: false },
+  EPIPE: { words: 'connection closed while sending', notSent: false },
+  ETIMEDOUT: { words: 'network timeout', notSent: false },
+  ECONNABORTED: { words: 'connection aborted', notSent: false },
+  EHOSTUNREACH: { words: 'host unreachable', notSent: false },
+  ENETUNREACH: { words: 'network unreachable', notSent: false },
+  ENETDOWN: { words: 'network down', notSent: false },
+  // axios: the answer was cut off while its body was being read.
+  ERR_BAD_RESPONSE: { words: 'answer cut off', notSent: false },
+};
+
+/**
+ * Turns whatever the HTTP stack threw into a secret-free description. Only the error's `code`
+ * and a fixed wording are kept; the axios error itself (with its `config`) is dropped here.
+ */
+function classifyFailure(e: unknown, timedOut: boolean, timeoutMs: number): TransportFailure {
+  if (timedOut) return { description: `no answer within ${timeoutMs} ms`, retryable: true, notSent: false };
+  const code = errorCode(e);
+  const known = code === undefined ? undefined : NETWORK_FAILURES[code];
+  if (known) {
+    // Node reports a connection the server dropped before answering as ECONNRESET "socket hang up".
+    const hangUp = e instanceof Error && e.message === 'socket hang up' ? 'socket hang up, ' : '';
+    return { description: `${hangUp}${known.words} (${code})`, retryable: true, notSent: known.notSent };
+  }
+  if (code === 'ENOTFOUND') return { description: 'host name not found (ENOTFOUND)', retryable: false, notSent: true };
+  return { description: `request failed (${code ?? 'unknown error'})`, retryable: false, notSent: false };
+}
+
+function errorCode(e: unknown, depth = 0): string | undefined {
+  if (typeof e !== 'object' || e === null || depth > 3) return undefined;
+  const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') return code;
+  // Node's happy-eyeballs connect may report an AggregateError of per-address failures.
+  const inner = Array.isArray(errors) ? (errors[0] as unknown) : cause;
+  return errorCode(inner, depth + 1);
+}
+
+function plainHeaders(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof raw !== 'object' || raw === null) return out;
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value === 'string') out[name.toLowerCase()] = value;
+    else if (Array.isArray(value)) out[name.toLowerCase()] = value.join(', ');
+    else if (typeof value === 'number') out[name.toLowerCase()] = String(value);
+  }
+  return out;
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
