@@ -50,6 +50,16 @@ export function tryParseJson(text: string): unknown {
   }
 }
 
+/**
+ * A string taken from an answer for a message or a log field: control characters replaced and
+ * the length bounded, so that a hostile header or link cannot flood a line or forge a new one.
+ */
+export function clip(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return clean.length <= max ? clean : `${clean.slice(0, max)}... (${clean.length - max} more characters)`;
+}
+
 export function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }

@@ -6,6 +6,7 @@ import { Codes } from '../codes';
 import { AmbiguousRequestError, CodedError, describeError } from '../errors';
 import type { AtlasApi, TakeSnapshotRequest } from '../types';
 import { expectShape, isCluster, isPage, isProject, isSnapshot, parseJson } from './answers';
+import { firstPagePath, MAX_PAGES, nextPage, pageKey } from './paging';
 import type { HttpRequest, HttpResponse } from './transport';
 
 /** Resource versions (docs/atlas-api.md "Base URL and versions"). */
@@ -13,14 +14,13 @@ export const CLUSTERS_MEDIA_TYPE = 'application/vnd.atlas.2024-08-05+json';
 export const SNAPSHOTS_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
 export const GROUPS_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
 
-export const PAGE_SIZE = 500;
-/** 100 000 items: far beyond any real project; stops a server that never ends its list. */
-export const MAX_PAGES = 200;
-
 /** Sends one authenticated API request, retried as the request allows; throws a `CodedError`. */
 export type SendApi = (request: HttpRequest) => Promise<HttpResponse>;
 
-export function atlasApi(send: SendApi): AtlasApi {
+/** The port over `send`; `baseUrl` (no trailing slash) is what Atlas's paging links must stay on. */
+export function atlasApi(send: SendApi, baseUrl: string): AtlasApi {
+  const readAllPages = <T>(path: string, accept: string, isItem: (v: unknown) => v is T, what: string) =>
+    readList(send, baseUrl, { path, accept, isItem, what });
   return {
     async getCluster(projectId, clusterName) {
       const path = clusterPath(projectId, clusterName);
@@ -29,18 +29,12 @@ export function atlasApi(send: SendApi): AtlasApi {
     },
 
     async listClusters(projectId) {
-      return readAllPages(
-        send,
-        `${groupPath(projectId)}/clusters`,
-        CLUSTERS_MEDIA_TYPE,
-        isCluster,
-        'a cluster document',
-      );
+      return readAllPages(`${groupPath(projectId)}/clusters`, CLUSTERS_MEDIA_TYPE, isCluster, 'a cluster document');
     },
 
     async listSnapshots(projectId, clusterName, sharded) {
       const base = snapshotsPath(projectId, clusterName);
-      if (!sharded) return readAllPages(send, base, SNAPSHOTS_MEDIA_TYPE, isSnapshot, 'a snapshot document');
+      if (!sharded) return readAllPages(base, SNAPSHOTS_MEDIA_TYPE, isSnapshot, 'a snapshot document');
       // The sharded list takes no paging parameters (docs/atlas-api.md "Endpoints").
       const path = `${base}/shardedClusters`;
       const page = expectShape(await getJson(send, path, SNAPSHOTS_MEDIA_TYPE), isPage, 'a list document', path);
@@ -48,7 +42,7 @@ export function atlasApi(send: SendApi): AtlasApi {
     },
 
     async listProjects() {
-      return readAllPages(send, '/api/atlas/v2/groups', GROUPS_MEDIA_TYPE, isProject, 'a project document');
+      return readAllPages('/api/atlas/v2/groups', GROUPS_MEDIA_TYPE, isProject, 'a project document');
     },
 
     async getSnapshot(projectId, clusterName, snapshotId, sharded) {
@@ -97,23 +91,35 @@ async function getJson(send: SendApi, path: string, accept: string): Promise<unk
   return parseJson(await send(request), request);
 }
 
-/** Every page: stop at `totalCount`, or at a short or empty page (Atlas's order is undocumented). */
-async function readAllPages<T>(
-  send: SendApi,
-  path: string,
-  accept: string,
-  isItem: (v: unknown) => v is T,
-  what: string,
-): Promise<T[]> {
+interface ListRead<T> {
+  /** The list's path, without a query. */
+  path: string;
+  accept: string;
+  isItem: (v: unknown) => v is T;
+  what: string;
+}
+
+/** Every page of a list (paging.ts decides which page comes next; Atlas's order is undocumented). */
+async function readList<T>(send: SendApi, baseUrl: string, list: ListRead<T>): Promise<T[]> {
   const items: T[] = [];
-  for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
-    const pagePath = `${path}?itemsPerPage=${PAGE_SIZE}&pageNum=${pageNum}`;
-    const page = expectShape(await getJson(send, pagePath, accept), isPage, 'a list document', pagePath);
-    for (const item of page.results) items.push(expectShape(item, isItem, what, pagePath));
-    if (page.results.length < PAGE_SIZE) return items;
-    if (page.totalCount !== undefined && items.length >= page.totalCount) return items;
+  const seen = new Set<string>();
+  let path = firstPagePath(list.path);
+  for (let pagesRead = 1; pagesRead <= MAX_PAGES; pagesRead++) {
+    seen.add(pageKey(path));
+    const page = expectShape(await getJson(send, path, list.accept), isPage, 'a list document', path);
+    for (const item of page.results) items.push(expectShape(item, list.isItem, list.what, path));
+    const next = nextPage(baseUrl, list.path, { path, page, itemsRead: items.length, pagesRead });
+    if (next.kind === 'done') return items;
+    if (next.kind === 'invalid') throw new CodedError(Codes.ATLAS_INVALID_RESPONSE, `GET ${path}: ${next.detail}`);
+    if (seen.has(pageKey(next.path))) {
+      throw new CodedError(
+        Codes.ATLAS_INVALID_RESPONSE,
+        `GET ${path}: the next page is one already read (${next.path})`,
+      );
+    }
+    path = next.path;
   }
-  throw new CodedError(Codes.ATLAS_INVALID_RESPONSE, `GET ${path} did not end after ${MAX_PAGES} pages`);
+  throw new CodedError(Codes.ATLAS_INVALID_RESPONSE, `GET ${list.path} did not end after ${MAX_PAGES} pages`);
 }
 
 function groupPath(projectId: string): string {

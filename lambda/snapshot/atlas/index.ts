@@ -20,7 +20,9 @@ import { DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, sendWithRetries, type
 import { createScrubber } from './scrub';
 import { createTransport, type HttpRequest } from './transport';
 
-export { CLUSTERS_MEDIA_TYPE, GROUPS_MEDIA_TYPE, MAX_PAGES, PAGE_SIZE, SNAPSHOTS_MEDIA_TYPE } from './client';
+export { CLUSTERS_MEDIA_TYPE, GROUPS_MEDIA_TYPE, SNAPSHOTS_MEDIA_TYPE } from './client';
+export { MAX_PAGES, nextPage, PAGE_SIZE } from './paging';
+export type { NextPage, PageRead } from './paging';
 export { decideRetry, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, parseRetryAfterMs } from './retry';
 export type { RetryDecision, RetryInput, RetryState } from './retry';
 export { USER_AGENT } from './transport';
@@ -84,5 +86,5 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
     }
   }
 
-  return atlasApi(sendApi);
+  return atlasApi(sendApi, baseUrl);
 }
