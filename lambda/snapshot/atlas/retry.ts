@@ -67,8 +67,9 @@ export type RetryDecision =
 /**
  * What to do after an attempt that did not succeed. Retried: 429 (always; Atlas did not process
  * it), 5xx and transient network failures of a request that is safe to repeat, up to
- * `maxAttempts`. Never retried: other 4xx, and a non-idempotent request that may have reached
- * Atlas (`AmbiguousRequestError`: the caller re-reads state instead). No wait is started that,
+ * `maxAttempts`. Never retried: other 4xx, an answer whose body we refused (too large, badly
+ * encoded: ATLAS_INVALID_RESPONSE), and a non-idempotent request that may have reached Atlas
+ * (`AmbiguousRequestError`: the caller re-reads state instead). No wait is started that,
  * with a request after it, would not fit in the time left.
  */
 export function decideRetry(input: RetryInput): RetryDecision {
@@ -83,9 +84,16 @@ export function decideRetry(input: RetryInput): RetryDecision {
 
 function afterFailure(input: RetryInputCommon, failure: TransportFailure): RetryDecision {
   const { label } = input;
+  const what = failure.invalid
+    ? `Atlas answered HTTP ${failure.httpStatus ?? '?'} but ${failure.description}`
+    : failure.description;
+  const status = failure.httpStatus !== undefined ? { httpStatus: failure.httpStatus } : {};
   if (!input.idempotent && !failure.notSent) {
-    const detail = `${label}: ${failure.description}; Atlas may have processed the request, so it was not sent again`;
-    return { kind: 'fail', error: new AmbiguousRequestError(detail) };
+    const detail = `${label}: ${what}; Atlas may have processed the request, so it was not sent again`;
+    return { kind: 'fail', error: new AmbiguousRequestError(detail, status) };
+  }
+  if (failure.invalid) {
+    return { kind: 'fail', error: new CodedError(Codes.ATLAS_INVALID_RESPONSE, `${label}: ${what}`, status) };
   }
   if (!failure.retryable) {
     return { kind: 'fail', error: new CodedError(Codes.ATLAS_UNREACHABLE, `${label} failed: ${failure.description}`) };
