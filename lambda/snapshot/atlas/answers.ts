@@ -34,7 +34,7 @@ export function parseJson(response: HttpResponse, request: HttpRequest): unknown
     throw new CodedError(
       Codes.ATLAS_INVALID_RESPONSE,
       `Atlas answered ${request.method} ${request.path} with HTTP ${response.status} but a body that is not JSON ` +
-        `(${response.body.length} characters, content type ${response.headers['content-type'] ?? 'none'})`,
+        `(${response.body.length} characters, content type ${clip(response.headers['content-type'] ?? 'none', 100)})`,
       { httpStatus: response.status },
     );
   }

@@ -9,7 +9,7 @@
  * scrub.ts (the credential scrubber).
  */
 import { AtlasApiError } from '../errors';
-import type { AtlasApi, AtlasClientFactoryOptions } from '../types';
+import type { AtlasApi, AtlasClientFactoryOptions, RetentionSetting, TakeSnapshotRequest } from '../types';
 import type { Authenticator } from './auth/authenticator';
 import { apiKeyAuth } from './auth/api-key';
 import { defaultDigestChallengeCache, type DigestChallengeCache } from './auth/digest';
@@ -17,7 +17,7 @@ import { serviceAccountAuth } from './auth/service-account';
 import { defaultTokenCache, type TokenCache } from './auth/token-cache';
 import { atlasApi } from './client';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, sendWithRetries, type RetryLoopOptions } from './retry';
-import { createScrubber } from './scrub';
+import { createScrubber, scrubbingLogger, scrubError, type Scrubber } from './scrub';
 import { createTransport, type HttpRequest } from './transport';
 
 export { CLUSTERS_MEDIA_TYPE, GROUPS_MEDIA_TYPE, SNAPSHOTS_MEDIA_TYPE } from './client';
@@ -56,7 +56,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
   const loop: RetryLoopOptions = {
     exchange: createTransport(baseUrl),
     deadline: options.deadline,
-    logger: options.logger,
+    logger: scrubbingLogger(options.logger, scrub),
     maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
@@ -76,15 +76,50 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
         })
       : apiKeyAuth({ baseUrl, credentials, cache: options.digestChallengeCache ?? defaultDigestChallengeCache, scrub });
 
-  /** An API call with the configured credentials; a final 401 is reported to `onAuthRejected`. */
+  /**
+   * An API call with the configured credentials; its answer scrubbed (what the port returns may be
+   * published); a final 401 is reported to `onAuthRejected`.
+   */
   async function sendApi(request: HttpRequest) {
     try {
-      return await sendWithRetries(request, authenticator.forRequest(request), loop);
+      const response = await sendWithRetries(request, authenticator.forRequest(request), loop);
+      return { ...response, body: scrub(response.body) };
     } catch (e: unknown) {
       if (e instanceof AtlasApiError && e.httpStatus === 401) options.onAuthRejected?.();
       throw e;
     }
   }
 
-  return atlasApi(sendApi, baseUrl);
+  return scrubbed(atlasApi(sendApi, baseUrl), scrub);
+}
+
+/** The port with every error it throws passed through the scrubber on its way out. */
+function scrubbed(api: AtlasApi, scrub: Scrubber): AtlasApi {
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (e: unknown) {
+        throw scrubError(e, scrub);
+      }
+    };
+  return {
+    listProjects: guard(() => api.listProjects()),
+    getCluster: guard((projectId: string, clusterName: string) => api.getCluster(projectId, clusterName)),
+    listClusters: guard((projectId: string) => api.listClusters(projectId)),
+    listSnapshots: guard((projectId: string, clusterName: string, sharded: boolean) =>
+      api.listSnapshots(projectId, clusterName, sharded),
+    ),
+    getSnapshot: guard((projectId: string, clusterName: string, snapshotId: string, sharded: boolean) =>
+      api.getSnapshot(projectId, clusterName, snapshotId, sharded),
+    ),
+    takeSnapshot: guard((projectId: string, clusterName: string, body: TakeSnapshotRequest) =>
+      api.takeSnapshot(projectId, clusterName, body),
+    ),
+    setSnapshotRetention: guard(
+      (projectId: string, clusterName: string, snapshotId: string, retention: RetentionSetting) =>
+        api.setSnapshotRetention(projectId, clusterName, snapshotId, retention),
+    ),
+  };
 }

@@ -127,3 +127,18 @@ export function sequence(...replies: Reply[]): Route {
 }
 
 export const ok = (json: unknown): Reply => ({ status: 200, json });
+
+/** Everything about an error that could end up in a log or a notification. */
+export function exposeError(e: unknown): string {
+  const seen = new WeakSet<object>();
+  const walk = (value: unknown, depth: number): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (seen.has(value) || depth > 6) return '[seen]';
+    seen.add(value);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.getOwnPropertyNames(value))
+      out[key] = walk((value as Record<string, unknown>)[key], depth + 1);
+    return out;
+  };
+  return `${String(e)}\n${e instanceof Error ? e.stack : ''}\n${JSON.stringify(walk(e, 0))}`;
+}

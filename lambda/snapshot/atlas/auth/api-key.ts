@@ -6,7 +6,7 @@
 import type { Scrubber } from '../scrub';
 import type { HttpRequest } from '../transport';
 import type { Authenticator } from './authenticator';
-import { buildDigestAuthorization, selectDigestChallenge, type DigestChallengeCache } from './digest';
+import { digestAuthorization, selectDigestChallenge, type DigestChallengeCache } from './digest';
 
 export interface ApiKeyAuthOptions {
   baseUrl: string;
@@ -16,7 +16,7 @@ export interface ApiKeyAuthOptions {
 }
 
 export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
-  const { baseUrl, cache } = options;
+  const { baseUrl, cache, scrub } = options;
   const key = `${baseUrl}\n${options.credentials.publicKey}`;
   const user = { username: options.credentials.publicKey, password: options.credentials.privateKey };
   return {
@@ -27,9 +27,10 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): Authenticator {
         header() {
           cached = cache.next(key);
           if (!cached) return Promise.resolve(undefined);
-          return Promise.resolve(
-            buildDigestAuthorization(cached.challenge, user, { method: request.method, uri }, cached.nc),
-          );
+          const sent = digestAuthorization(cached.challenge, user, { method: request.method, uri }, cached.nc);
+          // What the header carries besides the user name: never to be repeated in a log or an error.
+          for (const value of [sent.response, sent.cnonce, cached.challenge.nonce]) scrub.add(value);
+          return Promise.resolve(sent.header);
         },
         unauthorized(response) {
           const challenge = selectDigestChallenge(response.headers['www-authenticate']);

@@ -180,6 +180,23 @@ export function buildDigestAuthorization(
   nonceCount: number,
   cnonce: string = newCnonce(),
 ): string {
+  return digestAuthorization(challenge, credentials, request, nonceCount, cnonce).header;
+}
+
+/** The `Authorization` value and the values in it that must never be logged or echoed. */
+export interface DigestAuthorization {
+  header: string;
+  response: string;
+  cnonce: string;
+}
+
+export function digestAuthorization(
+  challenge: DigestChallenge,
+  credentials: DigestCredentials,
+  request: DigestRequest,
+  nonceCount: number,
+  cnonce: string = newCnonce(),
+): DigestAuthorization {
   const nc = formatNonceCount(nonceCount);
   const response = computeDigestResponse(challenge, credentials, request, cnonce, nc);
   const parts = [
@@ -192,7 +209,7 @@ export function buildDigestAuthorization(
     ...(challenge.qop ? [`qop=${challenge.qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`] : []),
     ...(challenge.opaque !== undefined ? [`opaque=${quote(challenge.opaque)}`] : []),
   ];
-  return `Digest ${parts.join(', ')}`;
+  return { header: `Digest ${parts.join(', ')}`, response, cnonce };
 }
 
 function quote(value: string): string {

@@ -32,6 +32,8 @@ export function serviceAccountAuth(options: ServiceAccountAuthOptions): Authenti
   const { cache, credentials, scrub } = options;
   const key = tokenCacheKey(options.baseUrl, credentials.clientId, credentials.clientSecret);
   const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`, 'utf8').toString('base64');
+  scrub.add(credentials.clientSecret);
+  scrub.add(basic);
   const fixedBasic: RequestAuth = {
     header: () => Promise.resolve(`Basic ${basic}`),
     unauthorized: () => 'final',
