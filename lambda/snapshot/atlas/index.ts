@@ -8,7 +8,8 @@
  * retry decision and loop), auth/ (the two authenticators), answers.ts (reading answers),
  * scrub.ts (the credential scrubber).
  */
-import { AtlasApiError } from '../errors';
+import { Codes } from '../codes';
+import { CodedError } from '../errors';
 import type { AtlasApi, AtlasClientFactoryOptions, RetentionSetting, TakeSnapshotRequest } from '../types';
 import type { Authenticator } from './auth/authenticator';
 import { apiKeyAuth } from './auth/api-key';
@@ -43,7 +44,7 @@ export interface AtlasClientOptions extends AtlasClientFactoryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** [0, 1) source for backoff jitter. */
   random?: () => number;
-  /** Called when Atlas refuses the credentials (token endpoint 400/401/403, or a final 401). */
+  /** Called when Atlas refuses the credentials (token endpoint 400/401/403, or a 401 to fresh material). */
   onAuthRejected?: () => void;
 }
 
@@ -53,6 +54,12 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
   const scrub = createScrubber([
     credentials.kind === 'serviceAccount' ? credentials.clientSecret : credentials.privateKey,
   ]);
+  // Shared by every client of the invocation: once Atlas refused the credentials, nothing more is asked.
+  const run = options.run ?? {};
+  const latch = (detail: string, httpStatus?: number): void => {
+    run.authRefused ??= { detail, ...(httpStatus !== undefined ? { httpStatus } : {}) };
+    options.onAuthRejected?.();
+  };
   const loop: RetryLoopOptions = {
     exchange: createTransport(baseUrl),
     deadline: options.deadline,
@@ -62,6 +69,11 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     scrub,
+    beforeAttempt: () => {
+      if (run.authRefused) throw refusedEarlier(run.authRefused);
+    },
+    onRefused: (request, error) =>
+      latch(`${request.method} ${request.path} was answered HTTP 401 ${error.code}: ${error.message}`, 401),
   };
 
   const authenticator: Authenticator =
@@ -72,25 +84,26 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
           cache: options.tokenCache ?? defaultTokenCache,
           scrub,
           send: (request, auth) => sendWithRetries(request, auth, loop),
-          onRefused: () => options.onAuthRejected?.(),
+          onRefused: (error) => latch(error.message, error.httpStatus),
         })
       : apiKeyAuth({ baseUrl, credentials, cache: options.digestChallengeCache ?? defaultDigestChallengeCache, scrub });
 
-  /**
-   * An API call with the configured credentials; its answer scrubbed (what the port returns may be
-   * published); a final 401 is reported to `onAuthRejected`.
-   */
+  /** An API call with the configured credentials; its answer scrubbed (what the port returns may be published). */
   async function sendApi(request: HttpRequest) {
-    try {
-      const response = await sendWithRetries(request, authenticator.forRequest(request), loop);
-      return { ...response, body: scrub(response.body) };
-    } catch (e: unknown) {
-      if (e instanceof AtlasApiError && e.httpStatus === 401) options.onAuthRejected?.();
-      throw e;
-    }
+    const response = await sendWithRetries(request, authenticator.forRequest(request), loop);
+    return { ...response, body: scrub(response.body) };
   }
 
   return scrubbed(atlasApi(sendApi, baseUrl), scrub);
+}
+
+/** What every request of a run fails with once Atlas refused its credentials. */
+function refusedEarlier(refusal: { detail: string; httpStatus?: number }): CodedError {
+  return new CodedError(
+    Codes.ATLAS_AUTH_FAILED,
+    `Atlas refused the credentials earlier in this invocation, so nothing more was asked: ${refusal.detail}`,
+    refusal.httpStatus !== undefined ? { httpStatus: refusal.httpStatus } : {},
+  );
 }
 
 /** The port with every error it throws passed through the scrubber on its way out. */

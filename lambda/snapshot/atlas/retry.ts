@@ -24,6 +24,12 @@ const BACKOFF_CAP_MS = 8_000;
  * token bucket shared by many targets would otherwise turn into errors).
  */
 export const MAX_RATE_LIMITED_RETRIES = 50;
+/**
+ * A 401 with this code means the credentials were accepted but lack a role on this resource
+ * ("Current user is not authorized to perform this action"): no new token or nonce will help,
+ * and other projects of the run may well be allowed, so it neither renews nor refuses the run.
+ */
+export const PERMISSION_REFUSED = 'USER_UNAUTHORIZED';
 /** The exponent of a 429's backoff stops growing here (300 ms * 2^5 = 9.6 s, above the cap). */
 const RATE_LIMITED_BACKOFF_STEPS = 6;
 
@@ -183,14 +189,15 @@ export interface RetryLoopOptions {
   beforeAttempt?: () => void;
   /** Every answer, whatever its status (version notices). */
   onAnswer?: (request: HttpRequest, response: HttpResponse) => void;
-  /** Atlas refused the credentials themselves: a fresh credential was answered 401. */
-  onRefused?: (error: AtlasApiError) => void;
+  /** Atlas refused the credentials themselves: material obtained for this request was answered 401. */
+  onRefused?: (request: HttpRequest, error: AtlasApiError) => void;
 }
 
 /**
  * Sends until Atlas answers 2xx, or throws a `CodedError`. After a 401 the authenticator may
  * renew its material once (a stale token or nonce); Atlas did not process a request it answered
- * 401, so even a POST may then be sent again.
+ * 401, so even a POST may then be sent again. A 401 to material obtained for this very request
+ * goes to `onRefused` (the run stops asking).
  */
 export async function sendWithRetries(
   request: HttpRequest,
@@ -216,16 +223,17 @@ export async function sendWithRetries(
         ms: result.ms,
       });
       o.onAnswer?.(request, response);
-      if (response.status !== 401) auth.answered?.();
-      if (response.status >= 200 && response.status < 300) return response;
-      const error = atlasError(response, o.scrub);
-      if (response.status === 401) {
+      const error = response.status >= 200 && response.status < 300 ? undefined : atlasError(response, o.scrub);
+      const unauthenticated = response.status === 401 && error?.code !== PERMISSION_REFUSED;
+      if (!unauthenticated) auth.answered?.();
+      if (error === undefined) return response;
+      if (unauthenticated) {
         const verdict = auth.unauthorized(response);
         if (verdict === 'renew' && !renewed) {
           renewed = true;
           continue;
         }
-        if (verdict === 'refused') o.onRefused?.(error);
+        if (verdict === 'refused') o.onRefused?.(request, error);
         throw error;
       }
       decision = decideRetry({

@@ -232,11 +232,17 @@ export class DigestChallengeCache {
     return { challenge: entry.challenge, nc: entry.nc };
   }
 
-  /** Remembers a new challenge; its nonce count starts again. */
-  store(key: string, challenge: DigestChallenge): void {
+  /**
+   * Remembers a new challenge; its nonce count starts again, after the `used` counts a caller
+   * already sent with it (a challenge it answered on its own first).
+   */
+  store(key: string, challenge: DigestChallenge, used = 0): void {
     const current = this.entries.get(key);
-    if (current && current.challenge.nonce === challenge.nonce) return;
-    this.entries.set(key, { challenge, nc: 0 });
+    if (current && current.challenge.nonce === challenge.nonce) {
+      current.nc = Math.max(current.nc, used);
+      return;
+    }
+    this.entries.set(key, { challenge, nc: used });
   }
 
   clear(): void {
