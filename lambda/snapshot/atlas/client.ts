@@ -14,40 +14,49 @@ export const CLUSTERS_MEDIA_TYPE = 'application/vnd.atlas.2024-08-05+json';
 export const SNAPSHOTS_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
 export const GROUPS_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
 
+/** A resource version: the media type that selects it, and what it is of (for version notices). */
+interface Version {
+  mediaType: string;
+  resource: string;
+}
+const CLUSTERS: Version = { mediaType: CLUSTERS_MEDIA_TYPE, resource: 'clusters' };
+const SNAPSHOTS: Version = { mediaType: SNAPSHOTS_MEDIA_TYPE, resource: 'cloud backup snapshots' };
+const GROUPS: Version = { mediaType: GROUPS_MEDIA_TYPE, resource: 'projects' };
+
 /** Sends one authenticated API request, retried as the request allows; throws a `CodedError`. */
 export type SendApi = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** The port over `send`; `baseUrl` (no trailing slash) is what Atlas's paging links must stay on. */
 export function atlasApi(send: SendApi, baseUrl: string): AtlasApi {
-  const readAllPages = <T>(path: string, accept: string, isItem: (v: unknown) => v is T, what: string) =>
-    readList(send, baseUrl, { path, accept, isItem, what });
+  const readAllPages = <T>(path: string, version: Version, isItem: (v: unknown) => v is T, what: string) =>
+    readList(send, baseUrl, { path, version, isItem, what });
   return {
     async getCluster(projectId, clusterName) {
       const path = clusterPath(projectId, clusterName);
-      const doc = await getJson(send, path, CLUSTERS_MEDIA_TYPE);
+      const doc = await getJson(send, path, CLUSTERS);
       return expectShape(doc, isCluster, 'a cluster document', path);
     },
 
     async listClusters(projectId) {
-      return readAllPages(`${groupPath(projectId)}/clusters`, CLUSTERS_MEDIA_TYPE, isCluster, 'a cluster document');
+      return readAllPages(`${groupPath(projectId)}/clusters`, CLUSTERS, isCluster, 'a cluster document');
     },
 
     async listSnapshots(projectId, clusterName, sharded) {
       const base = snapshotsPath(projectId, clusterName);
-      if (!sharded) return readAllPages(base, SNAPSHOTS_MEDIA_TYPE, isSnapshot, 'a snapshot document');
+      if (!sharded) return readAllPages(base, SNAPSHOTS, isSnapshot, 'a snapshot document');
       // The sharded list takes no paging parameters (docs/atlas-api.md "Endpoints").
       const path = `${base}/shardedClusters`;
-      const page = expectShape(await getJson(send, path, SNAPSHOTS_MEDIA_TYPE), isPage, 'a list document', path);
+      const page = expectShape(await getJson(send, path, SNAPSHOTS), isPage, 'a list document', path);
       return page.results.map((item) => expectShape(item, isSnapshot, 'a snapshot document', path));
     },
 
     async listProjects() {
-      return readAllPages('/api/atlas/v2/groups', GROUPS_MEDIA_TYPE, isProject, 'a project document');
+      return readAllPages('/api/atlas/v2/groups', GROUPS, isProject, 'a project document');
     },
 
     async getSnapshot(projectId, clusterName, snapshotId, sharded) {
       const path = `${snapshotsPath(projectId, clusterName)}/${sharded ? 'shardedCluster/' : ''}${encodeURIComponent(snapshotId)}`;
-      return expectShape(await getJson(send, path, SNAPSHOTS_MEDIA_TYPE), isSnapshot, 'a snapshot document', path);
+      return expectShape(await getJson(send, path, SNAPSHOTS), isSnapshot, 'a snapshot document', path);
     },
 
     async setSnapshotRetention(projectId, clusterName, snapshotId, retention) {
@@ -55,8 +64,9 @@ export function atlasApi(send: SendApi, baseUrl: string): AtlasApi {
       const request: HttpRequest = {
         method: 'PATCH',
         path,
-        accept: SNAPSHOTS_MEDIA_TYPE,
-        contentType: SNAPSHOTS_MEDIA_TYPE,
+        accept: SNAPSHOTS.mediaType,
+        resource: SNAPSHOTS.resource,
+        contentType: SNAPSHOTS.mediaType,
         body: JSON.stringify({ retentionUnit: retention.retentionUnit, retentionValue: retention.retentionValue }),
         // Setting the same retention twice leaves the same snapshot: safe to resend.
         idempotent: true,
@@ -69,8 +79,9 @@ export function atlasApi(send: SendApi, baseUrl: string): AtlasApi {
       const request: HttpRequest = {
         method: 'POST',
         path,
-        accept: SNAPSHOTS_MEDIA_TYPE,
-        contentType: SNAPSHOTS_MEDIA_TYPE,
+        accept: SNAPSHOTS.mediaType,
+        resource: SNAPSHOTS.resource,
+        contentType: SNAPSHOTS.mediaType,
         body: JSON.stringify({ description: body.description, retentionInDays: body.retentionInDays }),
         idempotent: false,
       };
@@ -86,15 +97,21 @@ export function atlasApi(send: SendApi, baseUrl: string): AtlasApi {
   };
 }
 
-async function getJson(send: SendApi, path: string, accept: string): Promise<unknown> {
-  const request: HttpRequest = { method: 'GET', path, accept, idempotent: true };
+async function getJson(send: SendApi, path: string, version: Version): Promise<unknown> {
+  const request: HttpRequest = {
+    method: 'GET',
+    path,
+    accept: version.mediaType,
+    resource: version.resource,
+    idempotent: true,
+  };
   return parseJson(await send(request), request);
 }
 
 interface ListRead<T> {
   /** The list's path, without a query. */
   path: string;
-  accept: string;
+  version: Version;
   isItem: (v: unknown) => v is T;
   what: string;
 }
@@ -106,7 +123,7 @@ async function readList<T>(send: SendApi, baseUrl: string, list: ListRead<T>): P
   let path = firstPagePath(list.path);
   for (let pagesRead = 1; pagesRead <= MAX_PAGES; pagesRead++) {
     seen.add(pageKey(path));
-    const page = expectShape(await getJson(send, path, list.accept), isPage, 'a list document', path);
+    const page = expectShape(await getJson(send, path, list.version), isPage, 'a list document', path);
     for (const item of page.results) items.push(expectShape(item, list.isItem, list.what, path));
     const next = nextPage(baseUrl, list.path, { path, page, itemsRead: items.length, pagesRead });
     if (next.kind === 'done') return items;

@@ -5,8 +5,8 @@
  * carries a secret, a token or an axios error (whose `config` holds the request headers).
  *
  * The pieces: client.ts (the port's methods, paging), transport.ts (one exchange), retry.ts (the
- * retry decision and loop), auth/ (the two authenticators), answers.ts (reading answers),
- * scrub.ts (the credential scrubber).
+ * retry decision and loop), paging.ts (which page next), auth/ (the two authenticators),
+ * answers.ts (reading answers), scrub.ts (the credential scrubber), notices.ts (version notices).
  */
 import { Codes } from '../codes';
 import { CodedError } from '../errors';
@@ -18,6 +18,7 @@ import { serviceAccountAuth } from './auth/service-account';
 import { defaultTokenCache, type TokenCache } from './auth/token-cache';
 import { atlasApi } from './client';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, sendWithRetries, type RetryLoopOptions } from './retry';
+import { versionNotices } from './notices';
 import { createScrubber, scrubbingLogger, scrubError, type Scrubber } from './scrub';
 import { createTransport, type HttpRequest } from './transport';
 
@@ -60,15 +61,17 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasApi {
     run.authRefused ??= { detail, ...(httpStatus !== undefined ? { httpStatus } : {}) };
     options.onAuthRejected?.();
   };
+  const logger = scrubbingLogger(options.logger, scrub);
   const loop: RetryLoopOptions = {
     exchange: createTransport(baseUrl),
     deadline: options.deadline,
-    logger: scrubbingLogger(options.logger, scrub),
+    logger,
     maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     scrub,
+    onAnswer: versionNotices({ logger, scrub, ...(options.onNotice ? { onNotice: options.onNotice } : {}) }),
     beforeAttempt: () => {
       if (run.authRefused) throw refusedEarlier(run.authRefused);
     },

@@ -30,6 +30,8 @@ export interface HttpRequest {
   /** Path and query, appended to the base URL. */
   path: string;
   accept: string;
+  /** What `accept` names a version of, e.g. `clusters` (for version notices). */
+  resource?: string;
   contentType?: string;
   body?: string;
   /**

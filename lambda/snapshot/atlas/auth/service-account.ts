@@ -44,6 +44,7 @@ export function serviceAccountAuth(options: ServiceAccountAuthOptions): Authenti
       method: 'POST',
       path: TOKEN_PATH,
       accept: 'application/json',
+      resource: 'token endpoint',
       contentType: 'application/x-www-form-urlencoded',
       body: 'grant_type=client_credentials',
       // Repeating it at worst mints a second token; it is retried like a read.
