@@ -1,7 +1,7 @@
 /**
  * A real HTTP server on 127.0.0.1 (random port) for adapter tests: every request is recorded,
  * a test-supplied function decides each answer. Also an independent RFC 7616 Digest verifier
- * (it shares no code with lambda/snapshot/digest.ts) and a service-account token issuer.
+ * (it shares no code with lambda/snapshot/atlas/auth/digest.ts) and a service-account token issuer.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';

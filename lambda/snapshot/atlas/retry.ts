@@ -10,7 +10,7 @@ import { LogEvents } from '../log-events';
 import type { Deadline, Logger } from '../types';
 import { atlasError } from './answers';
 import type { RequestAuth } from './auth/authenticator';
-import type { ExchangeFn, HttpRequest, HttpResponse, TransportFailure } from './transport';
+import type { Exchange, ExchangeFn, HttpRequest, HttpResponse, TransportFailure } from './transport';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -212,16 +212,12 @@ export async function sendWithRetries(
     const authorization = await auth.header();
     const timeoutMs = attemptTimeoutMs(label, o.deadline.remainingMs(), o.requestTimeoutMs, state.lastFailure);
     const result = await o.exchange(request, authorization, timeoutMs);
+    logAttempt(o.logger, request, attempt, result);
     const common = { label, idempotent: request.idempotent, state, maxAttempts: o.maxAttempts };
     const timing = { remainingMs: o.deadline.remainingMs(), now: Date.now(), jitter: o.random() };
     let decision: RetryDecision;
     if (result.kind === 'answered') {
       const { response } = result;
-      o.logger.debug(LogEvents.atlasRequest, {
-        ...logFields(request, attempt),
-        status: response.status,
-        ms: result.ms,
-      });
       o.onAnswer?.(request, response);
       const error = response.status >= 200 && response.status < 300 ? undefined : atlasError(response, o.scrub);
       const unauthenticated = response.status === 401 && error?.code !== PERMISSION_REFUSED;
@@ -242,11 +238,6 @@ export async function sendWithRetries(
         response: { status: response.status, headers: response.headers, error },
       });
     } else {
-      o.logger.debug(LogEvents.atlasRequest, {
-        ...logFields(request, attempt),
-        failure: result.failure.description,
-        ms: result.ms,
-      });
       decision = decideRetry({ ...common, ...timing, failure: result.failure });
     }
     if (decision.kind === 'fail') throw decision.error;
@@ -262,6 +253,15 @@ function attemptTimeoutMs(label: string, remainingMs: number, requestTimeoutMs: 
   return Math.min(requestTimeoutMs, remainingMs);
 }
 
-function logFields(request: HttpRequest, attempt: number): Record<string, unknown> {
-  return { method: request.method, path: request.path, attempt };
+/** One debug line per attempt: what was sent, and the status or the failure; never a header. */
+function logAttempt(logger: Logger, request: HttpRequest, attempt: number, result: Exchange): void {
+  const outcome =
+    result.kind === 'answered' ? { status: result.response.status } : { failure: result.failure.description };
+  logger.debug(LogEvents.atlasRequest, {
+    method: request.method,
+    path: request.path,
+    attempt,
+    ...outcome,
+    ms: result.ms,
+  });
 }

@@ -154,4 +154,26 @@ describe('byte caps', () => {
       message: 'No cluster named Nope.',
     });
   });
+
+  it('cuts an answer whose body dribbles on past the request timeout', async () => {
+    const dribble: Reply = {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      chunks: async function* () {
+        yield Buffer.from('{"name":"');
+        for (;;) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          yield Buffer.from('x');
+        }
+      },
+    };
+    const server = await serve(fakeAtlas({ issuer: newIssuer() }, () => dribble));
+    const { client } = clientFor(server, { requestTimeoutMs: 50, maxAttempts: 2 });
+
+    const error = await client.getCluster(PROJECT, 'Cluster0').catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: Codes.ATLAS_UNREACHABLE });
+    expect((error as Error).message).toContain('no answer within 50 ms');
+    expect(apiRequests(server)).toHaveLength(2);
+  });
 });
