@@ -10,7 +10,12 @@ import type { AtlasCluster, AtlasProject, AtlasSnapshot } from '../types';
 import { isPlainObject } from '../validation';
 import type { HttpRequest, HttpResponse } from './transport';
 
-/** Atlas's error document as an `AtlasApiError`; its code verbatim, its detail scrubbed. */
+/** Atlas's codes are short words; anything longer is not one. */
+const MAX_CODE_CHARS = 100;
+/** Atlas's details are a sentence or two; a longer one is cut (the outcome's detail has a budget too). */
+const MAX_DETAIL_CHARS = 2_000;
+
+/** Atlas's error document as an `AtlasApiError`; its code verbatim, its detail scrubbed, both bounded. */
 export function atlasError(response: HttpResponse, scrub: (text: string) => string): AtlasApiError {
   const doc = tryParseJson(response.body);
   const fields = isPlainObject(doc) ? doc : {};
@@ -24,7 +29,8 @@ export function atlasError(response: HttpResponse, scrub: (text: string) => stri
     nonEmptyString(fields.reason) ??
     nonEmptyString(fields.error_description) ??
     `Atlas answered HTTP ${response.status}`;
-  return new AtlasApiError(scrub(code), scrub(detail), response.status);
+  // Scrubbed before clipped: a credential cut in two by the clip would otherwise survive in part.
+  return new AtlasApiError(clip(scrub(code), MAX_CODE_CHARS), clip(scrub(detail), MAX_DETAIL_CHARS), response.status);
 }
 
 /** The answer's JSON document, or ATLAS_INVALID_RESPONSE when the body is not JSON. */

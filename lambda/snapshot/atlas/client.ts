@@ -5,7 +5,7 @@
 import { Codes } from '../codes';
 import { AmbiguousRequestError, CodedError, describeError } from '../errors';
 import type { AtlasApi, TakeSnapshotRequest } from '../types';
-import { expectShape, isCluster, isPage, isProject, isSnapshot, parseJson } from './answers';
+import { clip, expectShape, isCluster, isPage, isProject, isSnapshot, parseJson } from './answers';
 import { firstPagePath, MAX_PAGES, nextPage, pageKey } from './paging';
 import type { HttpRequest, HttpResponse } from './transport';
 
@@ -131,7 +131,7 @@ async function readList<T>(send: SendApi, baseUrl: string, list: ListRead<T>): P
     if (seen.has(pageKey(next.path))) {
       throw new CodedError(
         Codes.ATLAS_INVALID_RESPONSE,
-        `GET ${path}: the next page is one already read (${next.path})`,
+        `GET ${path}: the next page is one already read (${clip(next.path)})`,
       );
     }
     path = next.path;

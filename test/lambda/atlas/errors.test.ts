@@ -64,4 +64,22 @@ describe('Atlas errors', () => {
     });
     await expect(client.getCluster(PROJECT, 'Cluster0')).rejects.toMatchObject({ code: Codes.ATLAS_INVALID_RESPONSE });
   });
+
+  it('bounds a hostile error document: a 1 MB detail, a long code, control characters', async () => {
+    const server = await serve(
+      fakeAtlas({ issuer: newIssuer() }, () =>
+        atlasErrorReply(400, `CODE_${'X'.repeat(500)}`, `first line\nsecond line ${'d'.repeat(1_000_000)}`),
+      ),
+    );
+    const { client, logger } = clientFor(server);
+
+    const error = await client.getCluster(PROJECT, 'Cluster0').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AtlasApiError);
+    const { code, message } = error as AtlasApiError;
+    expect(code.length).toBeLessThan(150);
+    expect(message.length).toBeLessThan(2_100);
+    expect(message).toMatch(/^first line second line d+\.\.\. \(\d+ more characters\)$/);
+    expect(Math.max(...logger.lines.map((l) => l.length))).toBeLessThan(4_000);
+  });
 });
