@@ -10,9 +10,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import axios, { AxiosError } from 'axios';
+import axios from 'axios';
 import { version } from '../../../package.json';
 
 export const USER_AGENT = `atlas-snapshot-scheduler/${version}`;
@@ -77,7 +76,8 @@ const httpsAgent = new https.Agent({ keepAlive: true });
 /**
  * One axios instance for every client: every status is an answer (no throw on 4xx/5xx), no
  * redirects, no proxy from the environment, no transformation either way, and the body a stream
- * that we read (axios counts its raw bytes against `maxContentLength`; it does not decompress).
+ * that `readBody` reads, counts and decompresses. (axios's `maxContentLength` is left unset: on a
+ * stream it wraps every answer in one more async generator; the same bytes are counted here.)
  */
 const instance = axios.create({
   validateStatus: () => true,
@@ -85,7 +85,6 @@ const instance = axios.create({
   proxy: false,
   responseType: 'stream',
   decompress: false,
-  maxContentLength: MAX_RAW_BYTES,
   maxBodyLength: MAX_REQUEST_BODY_BYTES,
   transformRequest: [(data: unknown) => data],
   transformResponse: [(data: unknown) => data],
@@ -125,7 +124,7 @@ export function createTransport(baseUrl: string): ExchangeFn {
       const headers = plainHeaders(response.headers);
       let body: string;
       try {
-        body = await readBody(response.data, headers['content-encoding'], controller.signal);
+        body = await readBody(response.data, headers['content-encoding']);
       } catch (e: unknown) {
         if (!(e instanceof UnreadableBody)) throw e;
         const failure = { description: e.message, retryable: false, notSent: false, invalid: true as const };
@@ -141,37 +140,64 @@ export function createTransport(baseUrl: string): ExchangeFn {
 }
 
 /**
- * The body as text, decompressed as a stream that stops at MAX_DECODED_BYTES. Throws
- * `UnreadableBody` for an answer too large or badly encoded, anything else for a network failure.
+ * The body as text. Raw bytes are counted against MAX_RAW_BYTES as they arrive; a compressed body
+ * is decompressed as a stream whose output is counted against MAX_DECODED_BYTES, so reading stops
+ * at either cap. Rejects with `UnreadableBody` for an answer too large or badly encoded, else with
+ * the stream's own error (a connection cut, or the abort of our timer). Plain listeners rather
+ * than `stream.pipeline` or async iteration: this runs for every answer (docs/design.md, CPU).
  */
-async function readBody(stream: Readable, encoding: string | undefined, signal: AbortSignal): Promise<string> {
-  const decoder = decoderFor(encoding);
-  const parts: Buffer[] = [];
-  let size = 0;
-  // Kept aside: the error the pipeline rejects with may be the abort of a stream it tore down.
-  let refusal: UnreadableBody | undefined;
-  const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) {
-      size += chunk.length;
-      if (size > MAX_DECODED_BYTES) {
-        refusal = new UnreadableBody(`its body decodes to more than ${mib(MAX_DECODED_BYTES)}`);
-        throw refusal;
-      }
+function readBody(raw: Readable, encoding: string | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let decoder: zlib.Unzip | zlib.BrotliDecompress | undefined;
+    try {
+      decoder = decoderFor(encoding);
+    } catch (e: unknown) {
+      raw.destroy();
+      return reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    const parts: Buffer[] = [];
+    let rawBytes = 0;
+    let bytes = 0;
+    let settled = false;
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      raw.destroy();
+      decoder?.destroy();
+      reject(e);
+    };
+    const collect = (chunk: Buffer): void => {
+      bytes += chunk.length;
+      if (bytes > MAX_DECODED_BYTES)
+        return fail(new UnreadableBody(`its body decodes to more than ${mib(MAX_DECODED_BYTES)}`));
       parts.push(chunk);
+    };
+    const done = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(parts, bytes).toString('utf8'));
+    };
+    raw.on('data', (chunk: Buffer) => {
+      rawBytes += chunk.length;
+      if (rawBytes > MAX_RAW_BYTES) fail(new UnreadableBody(`its body is larger than ${mib(MAX_RAW_BYTES)}`));
+      else if (!decoder) collect(chunk);
+    });
+    raw.once('error', fail);
+    // Closed before its end: the answer was cut off (a retryable network failure).
+    raw.once('close', () => {
+      if (!raw.readableEnded) fail(Object.assign(new Error('answer cut off'), { code: 'ERR_BAD_RESPONSE' }));
+    });
+    if (!decoder) {
+      raw.once('end', done);
+      return;
     }
-  };
-  try {
-    await (decoder ? pipeline(stream, decoder, collect, { signal }) : pipeline(stream, collect, { signal }));
-  } catch (e: unknown) {
-    if (refusal) throw refusal;
-    // The only axios error raised while the body streams: `maxContentLength` exceeded.
-    if (e instanceof AxiosError && e.code === AxiosError.ERR_BAD_RESPONSE) {
-      throw new UnreadableBody(`its body is larger than ${mib(MAX_RAW_BYTES)}`);
-    }
-    if (isZlibError(e)) throw new UnreadableBody(`its body is not valid ${encoding ?? ''} data`);
-    throw e;
-  }
-  return Buffer.concat(parts, size).toString('utf8');
+    decoder.on('data', collect);
+    decoder.once('end', done);
+    decoder.once('error', (e: Error) =>
+      fail(isZlibError(e) ? new UnreadableBody(`its body is not valid ${encoding ?? ''} data`) : e),
+    );
+    raw.pipe(decoder);
+  });
 }
 
 function decoderFor(encoding: string | undefined): zlib.Unzip | zlib.BrotliDecompress | undefined {
