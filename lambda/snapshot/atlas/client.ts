@@ -6,7 +6,7 @@ import { Codes } from '../codes';
 import { AmbiguousRequestError, CodedError, describeError } from '../errors';
 import type { AtlasApi, TakeSnapshotRequest } from '../types';
 import { clip, expectShape, isCluster, isPage, isProject, isSnapshot, parseJson } from './answers';
-import { firstPagePath, MAX_PAGES, nextPage, pageKey } from './paging';
+import { apiBase, firstPage, MAX_PAGES, nextPage, pageKey, type ApiBase, type PageRequest } from './paging';
 import type { HttpRequest, HttpResponse } from './transport';
 
 /** Resource versions (docs/atlas-api.md "Base URL and versions"). */
@@ -28,8 +28,9 @@ export type SendApi = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** The port over `send`; `baseUrl` (no trailing slash) is what Atlas's paging links must stay on. */
 export function atlasApi(send: SendApi, baseUrl: string): AtlasApi {
+  const base = apiBase(baseUrl);
   const readAllPages = <T>(path: string, version: Version, isItem: (v: unknown) => v is T, what: string) =>
-    readList(send, baseUrl, { path, version, isItem, what });
+    readList(send, base, { path, version, isItem, what });
   return {
     async getCluster(projectId, clusterName) {
       const path = clusterPath(projectId, clusterName);
@@ -117,24 +118,26 @@ interface ListRead<T> {
 }
 
 /** Every page of a list (paging.ts decides which page comes next; Atlas's order is undocumented). */
-async function readList<T>(send: SendApi, baseUrl: string, list: ListRead<T>): Promise<T[]> {
+async function readList<T>(send: SendApi, base: ApiBase, list: ListRead<T>): Promise<T[]> {
   const items: T[] = [];
-  const seen = new Set<string>();
-  let path = firstPagePath(list.path);
+  let request: PageRequest = firstPage(list.path);
+  const seen = new Set<string>([request.path]);
   for (let pagesRead = 1; pagesRead <= MAX_PAGES; pagesRead++) {
-    seen.add(pageKey(path));
+    const { path } = request;
     const page = expectShape(await getJson(send, path, list.version), isPage, 'a list document', path);
     for (const item of page.results) items.push(expectShape(item, list.isItem, list.what, path));
-    const next = nextPage(baseUrl, list.path, { path, page, itemsRead: items.length, pagesRead });
+    const next = nextPage(base, list.path, { ...request, page, itemsRead: items.length, pagesRead });
     if (next.kind === 'done') return items;
     if (next.kind === 'invalid') throw new CodedError(Codes.ATLAS_INVALID_RESPONSE, `GET ${path}: ${next.detail}`);
-    if (seen.has(pageKey(next.path))) {
+    const key = pageKey(next.path);
+    if (seen.has(key)) {
       throw new CodedError(
         Codes.ATLAS_INVALID_RESPONSE,
         `GET ${path}: the next page is one already read (${clip(next.path)})`,
       );
     }
-    path = next.path;
+    seen.add(key);
+    request = next;
   }
   throw new CodedError(Codes.ATLAS_INVALID_RESPONSE, `GET ${list.path} did not end after ${MAX_PAGES} pages`);
 }

@@ -23,8 +23,8 @@ import { createScrubber, scrubbingLogger, scrubError, type Scrubber } from './sc
 import { createTransport, type HttpRequest } from './transport';
 
 export { CLUSTERS_MEDIA_TYPE, GROUPS_MEDIA_TYPE, SNAPSHOTS_MEDIA_TYPE } from './client';
-export { MAX_PAGES, nextPage, PAGE_SIZE } from './paging';
-export type { NextPage, PageRead } from './paging';
+export { apiBase, MAX_PAGES, nextPage, PAGE_SIZE, pageKey } from './paging';
+export type { ApiBase, NextPage, PageRead } from './paging';
 export { decideRetry, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, parseRetryAfterMs } from './retry';
 export type { RetryDecision, RetryInput, RetryState } from './retry';
 export { USER_AGENT } from './transport';

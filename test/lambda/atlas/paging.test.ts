@@ -2,7 +2,7 @@
  * Paging against a real server: Atlas's `links` rel `next` (same origin, same list only), short and
  * empty pages, a `totalCount` that lies, the page cap; and the pure next-page decision.
  */
-import { MAX_PAGES, nextPage } from '../../../lambda/snapshot/atlas';
+import { apiBase, MAX_PAGES, nextPage, pageKey } from '../../../lambda/snapshot/atlas';
 import { Codes } from '../../../lambda/snapshot/codes';
 import type { RecordedRequest, Reply } from '../../support/loopback-server';
 import { apiRequests, clientFor, fakeAtlas, GROUP, newIssuer, ok, PROJECT, serve, snapshot } from './helpers';
@@ -185,9 +185,11 @@ describe('paging through Atlas lists', () => {
 });
 
 describe('nextPage', () => {
-  const BASE = 'https://cloud.mongodb.com';
+  const BASE = apiBase('https://cloud.mongodb.com');
   const read = (page: Record<string, unknown>, path = `${LIST}?itemsPerPage=500&pageNum=1`) => ({
     path,
+    itemsPerPage: 500,
+    pageNum: 1,
     page: { results: [], ...page },
     itemsRead: Array.isArray(page.results) ? page.results.length : 0,
     pagesRead: 1,
@@ -200,7 +202,7 @@ describe('nextPage', () => {
     [
       'a full page without links',
       read({ results: full, totalCount: 500 }),
-      { kind: 'next', path: `${LIST}?itemsPerPage=500&pageNum=2` },
+      { kind: 'next', path: `${LIST}?itemsPerPage=500&pageNum=2`, itemsPerPage: 500, pageNum: 2 },
     ],
     [
       "a full page, Atlas's links without next, and the count reached",
@@ -209,8 +211,8 @@ describe('nextPage', () => {
     ],
     [
       'a full page with a next link on the same origin',
-      read({ results: full, links: [{ rel: 'next', href: `${BASE}${LIST}?pageNum=2&itemsPerPage=500` }] }),
-      { kind: 'next', path: `${LIST}?pageNum=2&itemsPerPage=500` },
+      read({ results: full, links: [{ rel: 'next', href: `${BASE.origin}${LIST}?pageNum=2&itemsPerPage=500` }] }),
+      { kind: 'next', path: `${LIST}?pageNum=2&itemsPerPage=500`, itemsPerPage: 500, pageNum: 2 },
     ],
     [
       'a next link to another scheme',
@@ -223,6 +225,16 @@ describe('nextPage', () => {
       expect.objectContaining({ kind: 'invalid' }),
     ],
     [
+      "a next link without itemsPerPage: Atlas's default of 100 applies",
+      read({ results: full, links: [{ rel: 'next', href: `${LIST}?pageNum=2` }] }),
+      { kind: 'next', path: `${LIST}?pageNum=2`, itemsPerPage: 100, pageNum: 2 },
+    ],
+    [
+      'a full page read from a link without pageNum: the next number follows the pages read',
+      { path: `${LIST}?x=1`, itemsPerPage: 100, page: { results: full.slice(0, 100) }, itemsRead: 300, pagesRead: 3 },
+      { kind: 'next', path: `${LIST}?itemsPerPage=100&pageNum=4`, itemsPerPage: 100, pageNum: 4 },
+    ],
+    [
       'a next link that is not a URL',
       read({ results: full, links: [{ rel: 'next', href: 'http://[::1' }] }),
       expect.objectContaining({ kind: 'invalid' }),
@@ -230,7 +242,7 @@ describe('nextPage', () => {
     [
       'links that are not objects, and a next without href',
       read({ results: full, links: ['next', null, { rel: 'next' }] }),
-      { kind: 'next', path: `${LIST}?itemsPerPage=500&pageNum=2` },
+      { kind: 'next', path: `${LIST}?itemsPerPage=500&pageNum=2`, itemsPerPage: 500, pageNum: 2 },
     ],
   ])('%s', (_name, pageRead, expected) => {
     expect(nextPage(BASE, LIST, pageRead)).toEqual(expected);
@@ -238,7 +250,7 @@ describe('nextPage', () => {
 
   it('keeps a base URL path prefix when comparing a next link', () => {
     const decision = nextPage(
-      'https://proxy.example/atlas',
+      apiBase('https://proxy.example/atlas/'),
       LIST,
       read({
         results: full,
@@ -246,6 +258,11 @@ describe('nextPage', () => {
       }),
     );
 
-    expect(decision).toEqual({ kind: 'next', path: `${LIST}?pageNum=2` });
+    expect(decision).toEqual({ kind: 'next', path: `${LIST}?pageNum=2`, itemsPerPage: 100, pageNum: 2 });
+  });
+
+  it('gives one key to a page whatever the order of its query', () => {
+    expect(pageKey(`${LIST}?pageNum=2&itemsPerPage=500`)).toBe(`${LIST}?itemsPerPage=500&pageNum=2`);
+    expect(pageKey(LIST)).toBe(LIST);
   });
 });
