@@ -213,38 +213,60 @@ export async function sendWithRetries(
     const timeoutMs = attemptTimeoutMs(label, o.deadline.remainingMs(), o.requestTimeoutMs, state.lastFailure);
     const result = await o.exchange(request, authorization, timeoutMs);
     logAttempt(o.logger, request, attempt, result);
-    const common = { label, idempotent: request.idempotent, state, maxAttempts: o.maxAttempts };
-    const timing = { remainingMs: o.deadline.remainingMs(), now: Date.now(), jitter: o.random() };
-    let decision: RetryDecision;
-    if (result.kind === 'answered') {
-      const { response } = result;
-      o.onAnswer?.(request, response);
-      const error = response.status >= 200 && response.status < 300 ? undefined : atlasError(response, o.scrub);
-      const unauthenticated = response.status === 401 && error?.code !== PERMISSION_REFUSED;
-      if (!unauthenticated) auth.answered?.();
-      if (error === undefined) return response;
-      if (unauthenticated) {
-        const verdict = auth.unauthorized(response);
-        if (verdict === 'renew' && !renewed) {
-          renewed = true;
-          continue;
-        }
-        if (verdict === 'refused') o.onRefused?.(request, error);
-        throw error;
-      }
-      decision = decideRetry({
-        ...common,
-        ...timing,
-        response: { status: response.status, headers: response.headers, error },
-      });
-    } else {
-      decision = decideRetry({ ...common, ...timing, failure: result.failure });
+    const step = judge(request, auth, o, result, state, renewed);
+    if (step.kind === 'done') return step.response;
+    if (step.kind === 'renew') {
+      renewed = true;
+      continue;
     }
-    if (decision.kind === 'fail') throw decision.error;
-    o.logger.info(LogEvents.atlasRetry, { request: label, delayMs: decision.delayMs, reason: decision.reason });
-    await o.sleep(decision.delayMs);
-    state = decision.state;
+    if (step.kind === 'fail') throw step.error;
+    o.logger.info(LogEvents.atlasRetry, { request: label, delayMs: step.delayMs, reason: step.reason });
+    await o.sleep(step.delayMs);
+    state = step.state;
   }
+}
+
+type Step = { kind: 'done'; response: HttpResponse } | { kind: 'renew' } | RetryDecision;
+
+/** What one attempt's result means: done, renew the credentials once, or what `decideRetry` says. */
+function judge(
+  request: HttpRequest,
+  auth: RequestAuth,
+  o: RetryLoopOptions,
+  result: Exchange,
+  state: RetryState,
+  renewed: boolean,
+): Step {
+  if (result.kind === 'failed') return decideRetry({ ...retryInput(request, o, state), failure: result.failure });
+  const { response } = result;
+  o.onAnswer?.(request, response);
+  if (response.status >= 200 && response.status < 300) {
+    auth.answered?.();
+    return { kind: 'done', response };
+  }
+  const error = atlasError(response, o.scrub);
+  if (response.status !== 401 || error.code === PERMISSION_REFUSED) {
+    auth.answered?.(); // the credentials were accepted
+    const answer = { status: response.status, headers: response.headers, error };
+    return decideRetry({ ...retryInput(request, o, state), response: answer });
+  }
+  const verdict = auth.unauthorized(response);
+  if (verdict === 'renew' && !renewed) return { kind: 'renew' };
+  if (verdict === 'refused') o.onRefused?.(request, error);
+  return { kind: 'fail', error };
+}
+
+/** What `decideRetry` needs besides the failure; read only once an attempt failed. */
+function retryInput(request: HttpRequest, o: RetryLoopOptions, state: RetryState): RetryInputCommon {
+  return {
+    label: `${request.method} ${request.path}`,
+    idempotent: request.idempotent,
+    state,
+    maxAttempts: o.maxAttempts,
+    remainingMs: o.deadline.remainingMs(),
+    now: Date.now(),
+    jitter: o.random(),
+  };
 }
 
 /** The timeout of the next attempt, or an out-of-time error when none would fit. */
