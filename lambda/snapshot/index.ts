@@ -7,7 +7,7 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createAtlasClient } from './atlas-client';
+import { createAtlasClient } from './atlas';
 import { readFunctionConfig } from './config';
 import { confirmSnapshot } from './core/confirm';
 import { runTargets } from './core/run';

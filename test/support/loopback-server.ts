@@ -1,7 +1,7 @@
 /**
  * A real HTTP server on 127.0.0.1 (random port) for adapter tests: every request is recorded,
  * a test-supplied function decides each answer. Also an independent RFC 7616 Digest verifier
- * (it shares no code with lambda/snapshot/digest.ts) and a service-account token issuer.
+ * (it shares no code with lambda/snapshot/atlas/auth/digest.ts) and a service-account token issuer.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
@@ -20,6 +20,13 @@ export interface RecordedRequest {
 
 export type Reply =
   | { status: number; headers?: Record<string, string>; json?: unknown; text?: string }
+  /** These bytes exactly (e.g. a compressed body with its `content-encoding` header). */
+  | { status: number; headers?: Record<string, string>; bytes: Buffer }
+  /**
+   * A body written chunk by chunk (chunked transfer encoding unless `content-length` is given),
+   * with backpressure, until the chunks end or the client goes away: may be endless.
+   */
+  | { status: number; headers?: Record<string, string>; chunks: () => Iterable<Buffer> | AsyncIterable<Buffer> }
   /** Never answer (the client must time out). */
   | { hang: true }
   /** Drop the connection without an answer. */
@@ -54,6 +61,7 @@ export async function startLoopbackServer(route: Route): Promise<LoopbackServer>
         .then(() => route(recorded))
         .then((reply) => answer(res, reply))
         .catch((e: unknown) => {
+          if (res.headersSent) return void res.destroy();
           res.writeHead(599, { 'content-type': 'text/plain' });
           res.end(`route failed: ${e instanceof Error ? e.message : String(e)}`);
         });
@@ -72,12 +80,18 @@ export async function startLoopbackServer(route: Route): Promise<LoopbackServer>
   };
 }
 
-function answer(res: http.ServerResponse, reply: Reply): void {
+function answer(res: http.ServerResponse, reply: Reply): void | Promise<void> {
   if ('hang' in reply) return;
   if ('destroy' in reply) {
     res.socket?.destroy();
     return;
   }
+  if ('bytes' in reply) {
+    res.writeHead(reply.status, { 'content-length': String(reply.bytes.length), ...reply.headers });
+    res.end(reply.bytes);
+    return;
+  }
+  if ('chunks' in reply) return stream(res, reply.status, reply.headers ?? {}, reply.chunks());
   const headers: Record<string, string> = { ...reply.headers };
   let body = '';
   if (reply.json !== undefined) {
@@ -88,6 +102,27 @@ function answer(res: http.ServerResponse, reply: Reply): void {
   }
   res.writeHead(reply.status, headers);
   res.end(body);
+}
+
+async function stream(
+  res: http.ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  chunks: Iterable<Buffer> | AsyncIterable<Buffer>,
+): Promise<void> {
+  res.writeHead(status, headers);
+  let gone = false;
+  res.once('close', () => (gone = true));
+  for await (const chunk of chunks) {
+    if (gone) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
+  }
+  if (!gone) res.end();
 }
 
 /** An Atlas error document, as Atlas sends it (body and X-Error-Code header). */

@@ -180,6 +180,23 @@ export function buildDigestAuthorization(
   nonceCount: number,
   cnonce: string = newCnonce(),
 ): string {
+  return digestAuthorization(challenge, credentials, request, nonceCount, cnonce).header;
+}
+
+/** The `Authorization` value and the values in it that must never be logged or echoed. */
+export interface DigestAuthorization {
+  header: string;
+  response: string;
+  cnonce: string;
+}
+
+export function digestAuthorization(
+  challenge: DigestChallenge,
+  credentials: DigestCredentials,
+  request: DigestRequest,
+  nonceCount: number,
+  cnonce: string = newCnonce(),
+): DigestAuthorization {
   const nc = formatNonceCount(nonceCount);
   const response = computeDigestResponse(challenge, credentials, request, cnonce, nc);
   const parts = [
@@ -192,7 +209,7 @@ export function buildDigestAuthorization(
     ...(challenge.qop ? [`qop=${challenge.qop}`, `nc=${nc}`, `cnonce=${quote(cnonce)}`] : []),
     ...(challenge.opaque !== undefined ? [`opaque=${quote(challenge.opaque)}`] : []),
   ];
-  return `Digest ${parts.join(', ')}`;
+  return { header: `Digest ${parts.join(', ')}`, response, cnonce };
 }
 
 function quote(value: string): string {
@@ -215,11 +232,17 @@ export class DigestChallengeCache {
     return { challenge: entry.challenge, nc: entry.nc };
   }
 
-  /** Remembers a new challenge; its nonce count starts again. */
-  store(key: string, challenge: DigestChallenge): void {
+  /**
+   * Remembers a new challenge; its nonce count starts again, after the `used` counts a caller
+   * already sent with it (a challenge it answered on its own first).
+   */
+  store(key: string, challenge: DigestChallenge, used = 0): void {
     const current = this.entries.get(key);
-    if (current && current.challenge.nonce === challenge.nonce) return;
-    this.entries.set(key, { challenge, nc: 0 });
+    if (current && current.challenge.nonce === challenge.nonce) {
+      current.nc = Math.max(current.nc, used);
+      return;
+    }
+    this.entries.set(key, { challenge, nc: used });
   }
 
   clear(): void {

@@ -8,7 +8,7 @@ import {
   parseChallenges,
   selectDigestChallenge,
   type DigestChallenge,
-} from '../../lambda/snapshot/digest';
+} from '../../../lambda/snapshot/atlas/auth/digest';
 
 // RFC 7616 section 3.9.1: the same challenge offered with SHA-256 and MD5.
 const RFC7616_CHALLENGES =

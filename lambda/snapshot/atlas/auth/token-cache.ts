@@ -1,8 +1,8 @@
 /**
  * Cache of service-account access tokens. Atlas allows 50 token requests a minute and 100 live
- * tokens per service account (ATLAS.md), so a token is reused until shortly before it expires,
- * across client instances and warm Lambda invocations (the module-level default), and concurrent
- * callers share one token request.
+ * tokens per service account (docs/atlas-api.md, "Authentication"), so a token is reused until
+ * shortly before it expires, across client instances and warm Lambda invocations (the
+ * module-level default), and concurrent callers share one token request.
  */
 import { createHash } from 'node:crypto';
 
