@@ -13,9 +13,9 @@ const CONTRACT_MODULES = ['types', 'codes', 'contract', 'validation', 'log-event
 const CORE_FILES = ['lambda/snapshot/core.ts', 'lambda/snapshot/event.ts', 'lambda/snapshot/core/**/*.ts'];
 
 const ADAPTERS = [
+  '**/atlas',
   '**/atlas/**',
-  '**/atlas-client',
-  '**/notify',
+  '**/notify/**',
   '**/credentials',
   '**/scheduler',
   '**/publisher',
@@ -23,7 +23,18 @@ const ADAPTERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/', '**/*.cjs', 'lambda/shims/', 'jest.config.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      'coverage/',
+      'dist/',
+      'bench/.out/',
+      '**/*.cjs',
+      'lambda/shims/',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
