@@ -36,7 +36,7 @@ export function accessListAdvice(outcomes: Outcome[], style: Style = PLAIN, opti
     continuation(`Fix: add ${ips[0] ?? 'that IP'} to the API access list of the service account or API key`),
     continuation('(Atlas: Organization > Access Manager > Applications > the key > API Access List), then run again.'),
     continuation("The deployed Lambda calls Atlas from a different IP: give it a fixed one with the stack's"),
-    continuation('`egress` NAT option and add that Elastic IP instead (README, Operations).'),
+    continuation('`egress` NAT option and add that Elastic IP instead (docs/egress.md).'),
   ];
   if (options.note) lines.push(continuation(style.dim(options.note)));
   return lines;

@@ -4,7 +4,7 @@
  * error), and the loop that authorizes, sends, logs, asks the decision and sleeps. A 401 is the
  * authenticator's business (renew once, or give up); everything else is decided here.
  */
-import { Codes } from '../codes';
+import { AtlasCodes, Codes } from '../codes';
 import { AmbiguousRequestError, type AtlasApiError, CodedError } from '../errors';
 import { LogEvents } from '../log-events';
 import type { Deadline, Logger } from '../types';
@@ -29,7 +29,7 @@ export const MAX_RATE_LIMITED_RETRIES = 50;
  * ("Current user is not authorized to perform this action"): no new token or nonce will help,
  * and other projects of the run may well be allowed, so it neither renews nor refuses the run.
  */
-export const PERMISSION_REFUSED = 'USER_UNAUTHORIZED';
+export const PERMISSION_REFUSED = AtlasCodes.USER_UNAUTHORIZED;
 /** The exponent of a 429's backoff stops growing here (300 ms * 2^5 = 9.6 s, above the cap). */
 const RATE_LIMITED_BACKOFF_STEPS = 6;
 

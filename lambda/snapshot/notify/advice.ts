@@ -36,6 +36,8 @@ const FIXED: Record<string, string> = {
   [AtlasCodes.SNAPSHOT_NOT_FOUND]:
     'Atlas no longer has this snapshot (deleted by someone, or expired before the check). Look at the cluster in the Atlas UI (Backup > Snapshots); the next scheduled run requests a new one.',
   [AtlasCodes.CLUSTER_NOT_FOUND]: `Check the clusterName in atlasSnapshot.targets: the cluster may have been renamed or deleted (${REDEPLOY} after fixing it).`,
+  [AtlasCodes.USER_UNAUTHORIZED]:
+    'Atlas accepted the credentials but they have no role that allows this on the project: give the service account or API key in the secret the Project Backup Manager role on this project (Atlas: Project > Project Identity & Access > Applications), then run again.',
   [AtlasCodes.GROUP_NOT_FOUND]:
     "Check the projectId in atlasSnapshot.targets, and that the credentials belong to that project's organization.",
   [AtlasCodes.SNAPSHOT_RETENTION_LESS_THAN_BACKUP_COMPLIANCE_POLICY]: `The project has a Backup Compliance Policy with a longer minimum retention: raise atlasSnapshot.retentionInDays (or the schedule's retentionInDays) in cdk.json to at least the policy's minimum, ${REDEPLOY}.`,
@@ -48,7 +50,7 @@ const FIXED: Record<string, string> = {
     '(Atlas: Organization > Access Manager > Applications > Service Accounts or API Keys > the account or key > Add Access List Entry), then run again. ' +
     'Which IP: with the stack option egress {"mode":"nat"}, the stack output AtlasAccessListIp (it does not change); ' +
     'with {"mode":"vpc"}, your VPC\'s NAT address. Without egress the function calls Atlas from Lambda\'s shared, changing ' +
-    'addresses (the one Atlas saw is in the detail above): deploy with egress rather than adding it (README, IP access list).',
+    'addresses (the one Atlas saw is in the detail above): deploy with egress rather than adding it (docs/egress.md).',
 };
 
 function rateLimitAdvice(): string {
