@@ -12,6 +12,7 @@ import { AtlasSnapshotScheduler } from './constructs/atlas-snapshot-scheduler';
 export {
   ALL_EMAILS_FILTERED_WARNING,
   MISSED_SNAPSHOT_ALARM_WARNING,
+  PROMOTION_WITHOUT_CONFIRMATION_WARNING,
   SINGLE_SUBNET_WARNING,
 } from './constructs/atlas-snapshot-scheduler';
 

@@ -54,6 +54,7 @@ export const PROPS_PREFIX = 'props';
 export const MISSED_SNAPSHOT_ALARM_WARNING = 'atlas-snapshot-scheduler:MissedSnapshotAlarmNotCreated';
 export const SINGLE_SUBNET_WARNING = 'atlas-snapshot-scheduler:SingleSubnet';
 export const ALL_EMAILS_FILTERED_WARNING = 'atlas-snapshot-scheduler:AllEmailSubscriptionsFiltered';
+export const PROMOTION_WITHOUT_CONFIRMATION_WARNING = 'atlas-snapshot-scheduler:PromotionWithoutConfirmation';
 
 export class AtlasSnapshotScheduler extends Construct {
   /** The validated configuration, defaults applied. */
@@ -101,6 +102,7 @@ export class AtlasSnapshotScheduler extends Construct {
       ...(config.existingTopicKmsKeyArn !== undefined ? { existingTopicKmsKeyArn: config.existingTopicKmsKeyArn } : {}),
     });
     this.warnWhenEveryAddressIsFiltered();
+    this.warnWhenPromotionCannotRun();
 
     if (config.egress !== undefined) this.egress = this.createEgress(config.egress, config.logRetentionInDays);
 
@@ -246,6 +248,22 @@ export class AtlasSnapshotScheduler extends Construct {
         'CloudWatch alarm messages carry no message attributes, so no filtered subscription ever receives an alarm: ' +
         'the alarms reach these addresses through the separate alarm topic instead, and each address confirms two ' +
         'subscriptions (outcome topic and alarm topic).',
+    );
+  }
+
+  /** Promotion runs in the follow-up that confirms a snapshot completed (docs/promotion.md): none without confirmation. */
+  private warnWhenPromotionCannotRun(): void {
+    const { promotion, schedules, confirmation } = this.config;
+    const promoting = [
+      ...(promotion !== undefined ? ['atlasSnapshot.promotion'] : []),
+      ...schedules.filter((s) => s.promotion !== undefined && s.promotion !== false).map((s) => `schedule "${s.name}"`),
+    ];
+    if (confirmation.enabled || promoting.length === 0) return;
+    Annotations.of(this).addWarningV2(
+      PROMOTION_WITHOUT_CONFIRMATION_WARNING,
+      `Retention promotion is configured (${promoting.join(', ')}) but atlasSnapshot.confirmation.enabled is false: ` +
+        'promotion happens when a follow-up check confirms a snapshot completed, so no snapshot will be promoted. ' +
+        'Turn confirmation on, or remove the promotion.',
     );
   }
 

@@ -5,7 +5,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ENV, METRIC_SNAPSHOT_COMPLETED, METRIC_SNAPSHOT_SECURED } from '../../lambda/snapshot/contract';
-import { MISSED_SNAPSHOT_ALARM_WARNING } from '../../lib/atlas-snapshot-stack';
+import { MISSED_SNAPSHOT_ALARM_WARNING, PROMOTION_WITHOUT_CONFIRMATION_WARNING } from '../../lib/atlas-snapshot-stack';
 import { arnOf, logicalId, policyStatements, ref, synthStack, warningsOf } from './helpers';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string };
@@ -216,6 +216,28 @@ describe('confirmation off', () => {
 
   it('sets no CONFIRM_* variable', () => {
     expect(Object.keys(variables(template)).filter((name) => name.startsWith('CONFIRM_'))).toEqual([]);
+  });
+
+  it('warns that a configured promotion cannot run without follow-ups, naming where it is configured', () => {
+    const { stack } = synthStack({
+      confirmation: { enabled: false },
+      promotion: { weeks: 4 },
+      schedules: [
+        { name: 'nightly', expression: 'cron(0 3 * * ? *)', promotion: { months: 12 } },
+        { name: 'scratch', expression: 'rate(6 hours)', promotion: false },
+      ],
+    });
+
+    expect(warningsOf(stack)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          '^Retention promotion is configured \\(atlasSnapshot\\.promotion, schedule "nightly"\\) but ' +
+            `atlasSnapshot\\.confirmation\\.enabled is false: .*\\[ack: ${PROMOTION_WITHOUT_CONFIRMATION_WARNING}\\]$`,
+        ),
+      ),
+    ]);
+    expect(warningsOf(synthStack({ promotion: { weeks: 4 } }).stack)).toEqual([]);
+    expect(warningsOf(stack.scheduler)).toHaveLength(1);
   });
 
   it('alarms on secured (requested or in-progress) snapshots instead', () => {
