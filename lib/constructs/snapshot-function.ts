@@ -180,30 +180,12 @@ export class SnapshotFunction extends Construct {
     });
 
     if (values.confirmation !== undefined) {
-      const { scheduleGroupName, roleArn } = values.confirmation;
-      // Schedule names are made at run time from snapshot ids (snap-<snapshotId>-<attempt>): the
-      // grant covers every schedule of the stack's own group and no other group.
       this.followUpSchedulesArn = stack.formatArn({
         service: 'scheduler',
         resource: 'schedule',
-        resourceName: `${scheduleGroupName}/*`,
+        resourceName: `${values.confirmation.scheduleGroupName}/*`,
       });
-      this.followUpPolicy = new iam.Policy(this, 'FollowUpPolicy', {
-        roles: [this.role],
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'FollowUpSchedules',
-            actions: FOLLOW_UP_SCHEDULE_ACTIONS,
-            resources: [this.followUpSchedulesArn],
-          }),
-          new iam.PolicyStatement({
-            sid: 'PassFollowUpRole',
-            actions: ['iam:PassRole'],
-            resources: [roleArn],
-            conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
-          }),
-        ],
-      });
+      this.followUpPolicy = this.followUpPermissions(this.followUpSchedulesArn, values.confirmation.roleArn);
     }
 
     if (environment.targetsFile !== undefined) {
@@ -257,5 +239,29 @@ export class SnapshotFunction extends Construct {
     // permissions must be in place before its first run.
     if (this.networkInterfacePolicy !== undefined) this.function.node.addDependency(this.networkInterfacePolicy);
     if (this.followUpPolicy !== undefined) this.function.node.addDependency(this.followUpPolicy);
+  }
+
+  /**
+   * Schedule names are made at run time from snapshot ids (snap-<snapshotId>-<attempt>): the grant
+   * covers every schedule of the stack's own group and no other group. The role may be passed to
+   * EventBridge Scheduler only.
+   */
+  private followUpPermissions(schedulesArn: string, roleArn: string): iam.Policy {
+    return new iam.Policy(this, 'FollowUpPolicy', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'FollowUpSchedules',
+          actions: FOLLOW_UP_SCHEDULE_ACTIONS,
+          resources: [schedulesArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PassFollowUpRole',
+          actions: ['iam:PassRole'],
+          resources: [roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
+        }),
+      ],
+    });
   }
 }
