@@ -75,6 +75,16 @@ export function missedSnapshotWindow(schedules: readonly ScheduleTiming[], grace
   };
 }
 
+/**
+ * The longest gap between runs for which the alarm can still be created with `graceSeconds`: the
+ * hourly periods (plus the one for alignment) must fit CloudWatch's 7 days. What the advice of a
+ * schedule set that is too sparse names ("runs at most this far apart").
+ */
+export function longestAlarmableGapSeconds(graceSeconds: number): number {
+  const periods = EVALUATION_RANGE_LIMIT_SECONDS / LONG_PERIOD_SECONDS - 1;
+  return periods * LONG_PERIOD_SECONDS - graceSeconds;
+}
+
 /** Largest gap, in seconds, between consecutive firings of the union; Infinity when unbounded. */
 export function largestGapSeconds(schedules: readonly ScheduleTiming[]): number {
   let rateBound = Number.POSITIVE_INFINITY;

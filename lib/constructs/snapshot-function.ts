@@ -1,7 +1,9 @@
 /**
  * The snapshot function: NodejsFunction bundled locally by esbuild, its own role (no managed
  * policy), its own log group, and an asynchronous-invocation configuration that keeps the event of a
- * failed run in an encrypted, TLS-only queue instead of running it again.
+ * failed run in an encrypted, TLS-only queue instead of running it again. Its environment and its
+ * permissions both follow from one set of values (lib/function-environment.ts): what the variables
+ * name is exactly what the role may use.
  */
 import * as path from 'node:path';
 import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
@@ -13,26 +15,27 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Target } from '../../lambda/snapshot/types';
-import { functionEnvironment } from '../function-environment';
+import { DEFAULTS } from '../config';
+import { functionEnvironment, type FunctionEnvironmentValues } from '../function-environment';
+import { SCHEDULER_SERVICE } from './confirmation';
+import { copyIntoBundle, stageTargetsFile } from './targets-file';
 
 export const FUNCTION_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'snapshot', 'index.ts');
-export const MEMORY_MB = 256;
+/** The default memory (atlasSnapshot.memorySize). */
+export const MEMORY_MB = DEFAULTS.memorySize;
 /** How long an event may wait in Lambda's asynchronous queue (throttling) before it counts as failed. */
 export const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
 export interface SnapshotFunctionProps {
-  /** Secret name, or its complete ARN. */
-  secretName: string;
+  /**
+   * The environment's values (secret, topics, targets, confirmation, ...): the variables are built
+   * from them, and the role is granted what they name.
+   */
+  environment: FunctionEnvironmentValues;
   secretKmsKeyArn?: string;
-  /** Where outcomes are published. */
-  topicArn: string;
-  /** The topic's customer-managed key, when it has one. */
-  topicKeyArn?: string;
-  targets: readonly Target[];
-  retentionInDays: number;
-  description: string;
-  atlasBaseUrl?: string;
+  /** Customer-managed keys of the topics the function publishes to. */
+  topicKeyArns: readonly string[];
+  memorySize: number;
   timeout: Duration;
   logRetention: logs.RetentionDays;
   /** Runs the function in these subnets with these security groups (the `egress` option). */
@@ -46,15 +49,23 @@ export interface FunctionNetwork {
 }
 
 /**
- * What Lambda does with the function's role to attach it to a VPC (the actions of AWS's managed
- * AWSLambdaVPCAccessExecutionRole, which this role does not get: it has no managed policy).
+ * What Lambda does with the function's role to attach it to a VPC: the EC2 actions of AWS's managed
+ * AWSLambdaVPCAccessExecutionRole (policy version 3, which added ec2:DescribeSubnets), which this
+ * role does not get as such: it has no managed policy. The Describe actions have no resource-level
+ * permissions.
  */
-export const NETWORK_INTERFACE_READ_ACTIONS = ['ec2:DescribeNetworkInterfaces'];
+export const NETWORK_INTERFACE_READ_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'];
 export const NETWORK_INTERFACE_WRITE_ACTIONS = [
   'ec2:CreateNetworkInterface',
   'ec2:DeleteNetworkInterface',
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
+];
+/** What the function does with its follow-up schedules (docs/design.md "Completion confirmation"). */
+export const FOLLOW_UP_SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:GetSchedule',
+  'scheduler:DeleteSchedule',
 ];
 
 export class SnapshotFunction extends Construct {
@@ -71,10 +82,18 @@ export class SnapshotFunction extends Construct {
   readonly networkInterfacePolicy?: iam.Policy;
   /** With `network`: the EC2 resources `NETWORK_INTERFACE_WRITE_ACTIONS` are granted on. */
   readonly networkInterfaceArn?: string;
+  /** With confirmation: the role's inline policy for the follow-up schedules. */
+  readonly followUpPolicy?: iam.Policy;
+  /** With confirmation: the schedules `FOLLOW_UP_SCHEDULE_ACTIONS` are granted on (`schedule/<group>/*`). */
+  readonly followUpSchedulesArn?: string;
+  /** The file written into the bundle when the targets do not fit the environment. */
+  readonly targetsFile?: { name: string; source: string };
 
   constructor(scope: Construct, id: string, props: SnapshotFunctionProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const values = props.environment;
+    const environment = functionEnvironment(values);
 
     // Kept when the stack is deleted (CloudFormation's default for log groups): it is the record of
     // which snapshots were requested.
@@ -86,24 +105,25 @@ export class SnapshotFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.secretArnIsPattern = !props.secretName.startsWith('arn:');
+    const secretName = values.secretId;
+    this.secretArnIsPattern = !secretName.startsWith('arn:');
     // Secrets Manager appends "-" and 6 random characters to every secret's ARN; "??????" matches
     // exactly those 6 characters, so the pattern names one secret and no other.
     this.secretArn = this.secretArnIsPattern
       ? stack.formatArn({
           service: 'secretsmanager',
           resource: 'secret',
-          resourceName: `${props.secretName}-??????`,
+          resourceName: `${secretName}-??????`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         })
-      : props.secretName;
+      : secretName;
     this.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secretArn] }),
     );
     if (props.secretKmsKeyArn !== undefined) {
       const secretRegion = this.secretArnIsPattern
         ? stack.region
-        : Arn.split(props.secretName, ArnFormat.COLON_RESOURCE_NAME).region;
+        : Arn.split(secretName, ArnFormat.COLON_RESOURCE_NAME).region;
       this.role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -113,21 +133,28 @@ export class SnapshotFunction extends Construct {
       );
     }
 
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.topicArn] }));
-    if (props.topicKeyArn !== undefined) {
+    const topics = [values.topicArn, ...(values.chatTopicArn !== undefined ? [values.chatTopicArn] : [])];
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: topics }));
+    if (props.topicKeyArns.length > 0) {
       // What SNS needs to encrypt a message published to a topic with a customer-managed key.
       this.role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.topicKeyArn] }),
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [...props.topicKeyArns],
+        }),
       );
     }
 
     if (props.network !== undefined) {
       // Lambda checks these permissions when it creates the function and uses them to create and
-      // later delete the function's network interfaces. DescribeNetworkInterfaces has no
-      // resource-level permissions ("*" only). The others are granted on every EC2 resource of this
-      // account and region (arn:...:ec2:<region>:<account>:*/*), the form AWS's Lambda guide gives:
-      // the interfaces' ids do not exist before Lambda creates them, and a role limited to
+      // later delete the function's network interfaces. DescribeNetworkInterfaces and DescribeSubnets
+      // have no resource-level permissions ("*" only). The others are granted on every EC2 resource
+      // of this account and region (arn:...:ec2:<region>:<account>:*/*), the form AWS's Lambda guide
+      // gives: the interfaces' ids do not exist before Lambda creates them, and a role limited to
       // network-interface/* is reported to fail Lambda's check for DeleteNetworkInterface.
+      // Subnets shared through AWS RAM are owned by another account: CreateNetworkInterface is also
+      // authorized on the subnet's ARN, which names the owner's account, so this account-scoped grant
+      // refuses an interface there (docs/operations.md, egress "vpc"). Use subnets this account owns.
       this.networkInterfaceArn = stack.formatArn({ service: 'ec2', resource: '*', resourceName: '*' });
       this.networkInterfacePolicy = new iam.Policy(this, 'NetworkInterfacePolicy', {
         roles: [this.role],
@@ -152,21 +179,20 @@ export class SnapshotFunction extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
-    const environment = functionEnvironment({
-      secretId: props.secretName,
-      topicArn: props.topicArn,
-      targets: props.targets,
-      retentionInDays: props.retentionInDays,
-      description: props.description,
-      ...(props.atlasBaseUrl !== undefined ? { atlasBaseUrl: props.atlasBaseUrl } : {}),
-    });
+    if (values.confirmation !== undefined) {
+      this.followUpSchedulesArn = stack.formatArn({
+        service: 'scheduler',
+        resource: 'schedule',
+        resourceName: `${values.confirmation.scheduleGroupName}/*`,
+      });
+      this.followUpPolicy = this.followUpPermissions(this.followUpSchedulesArn, values.confirmation.roleArn);
+    }
+
     if (environment.targetsFile !== undefined) {
-      // Writing the targets file into the bundle is not built yet: refuse rather than deploy a
-      // function whose ATLAS_TARGETS_FILE names a file it does not have.
-      throw new Error(
-        `${props.targets.length} targets do not fit the function environment and the targets file is not written yet: ` +
-          'use fewer targets or a { "projectId": "<id>", "clusterName": "*" } selector',
-      );
+      this.targetsFile = {
+        name: environment.targetsFile.name,
+        source: stageTargetsFile(this, environment.targetsFile),
+      };
     }
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -174,7 +200,7 @@ export class SnapshotFunction extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: MEMORY_MB,
+      memorySize: props.memorySize,
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
@@ -197,6 +223,9 @@ export class SnapshotFunction extends Construct {
         // axios's form-data pulls in the 133 KB mime database only to name uploaded files'
         // types; the function uploads none. Relative to the project root (esbuild's cwd).
         esbuildArgs: { '--alias:mime-types': './lambda/shims/mime-types.js' },
+        ...(this.targetsFile !== undefined
+          ? { commandHooks: copyIntoBundle(this.targetsFile.source, this.targetsFile.name) }
+          : {}),
       },
       ...(props.network !== undefined
         ? {
@@ -206,7 +235,33 @@ export class SnapshotFunction extends Construct {
           }
         : {}),
     });
-    // Lambda checks the network-interface permissions when it creates the function.
+    // Lambda checks the network-interface permissions when it creates the function; the follow-up
+    // permissions must be in place before its first run.
     if (this.networkInterfacePolicy !== undefined) this.function.node.addDependency(this.networkInterfacePolicy);
+    if (this.followUpPolicy !== undefined) this.function.node.addDependency(this.followUpPolicy);
+  }
+
+  /**
+   * Schedule names are made at run time from snapshot ids (snap-<snapshotId>-<attempt>): the grant
+   * covers every schedule of the stack's own group and no other group. The role may be passed to
+   * EventBridge Scheduler only.
+   */
+  private followUpPermissions(schedulesArn: string, roleArn: string): iam.Policy {
+    return new iam.Policy(this, 'FollowUpPolicy', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'FollowUpSchedules',
+          actions: FOLLOW_UP_SCHEDULE_ACTIONS,
+          resources: [schedulesArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PassFollowUpRole',
+          actions: ['iam:PassRole'],
+          resources: [roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
+        }),
+      ],
+    });
   }
 }

@@ -236,10 +236,14 @@ describe('targetsPlacement: in the environment while everything fits 4 KB, in th
   });
 });
 
-describe('the stack until it writes the targets file', () => {
-  it('refuses targets that need the file rather than deploy a function without it', () => {
-    expect(() => synthStack({ targets: namedTargets(60) })).toThrow(
-      '60 targets do not fit the function environment and the targets file is not written yet',
-    );
+describe('the stack writes the targets file', () => {
+  it('accepts targets that need the file: ATLAS_TARGETS_FILE set, ATLAS_TARGETS absent', () => {
+    const { template } = synthStack({ targets: namedTargets(60) });
+
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(fn.Properties.Environment.Variables[ENV.targetsFile]).toBe(TARGETS_FILE_NAME);
+    expect(fn.Properties.Environment.Variables).not.toHaveProperty(ENV.targets);
   });
 });

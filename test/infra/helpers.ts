@@ -1,6 +1,9 @@
 /** Builders shared by the infrastructure tests. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { AtlasSnapshotStack } from '../../lib/atlas-snapshot-stack';
 import { ConfigError, CONTEXT_KEY, parseConfig, validateConfig, type SchedulerConfig } from '../../lib/config';
 
@@ -75,4 +78,39 @@ export function logicalId(template: Template, type: string, prefix: string): str
   if (ids.length !== 1)
     throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
   return ids[0]!;
+}
+
+/** The messages of every synth warning recorded in the tree under `root` (acknowledged ones are gone). */
+export function warningsOf(root: IConstruct): string[] {
+  return root.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
+}
+
+/** The project root (cdk.json, package.json). */
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+/** The context of cdk.json, as the CDK CLI gives it to the app. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+type StatementDoc = { Properties: { PolicyDocument: { Statement: unknown[] } } };
+
+/** The statements of one AWS::IAM::Policy resource of the template. */
+export function policyStatements(template: Template, policyId: string): unknown[] {
+  const policy = template.findResources('AWS::IAM::Policy')[policyId] as StatementDoc | undefined;
+  if (policy === undefined) throw new Error(`no policy ${policyId}`);
+  return policy.Properties.PolicyDocument.Statement;
+}
+
+export function ref(id: string): { Ref: string } {
+  return { Ref: id };
+}
+
+export function arnOf(id: string): { 'Fn::GetAtt': [string, string] } {
+  return { 'Fn::GetAtt': [id, 'Arn'] };
 }

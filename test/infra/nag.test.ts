@@ -71,27 +71,67 @@ describe('cdk-nag AwsSolutions', () => {
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 
-  it('acknowledges exactly three findings, each on one resource', () => {
+  it('acknowledges exactly four findings, each on one resource (the follow-up schedules with confirmation on)', () => {
     const app = testApp({ bundle: false });
     const stack = new AtlasSnapshotStack(app, 'AtlasSnapshotScheduler', { config: config() });
+    const group = stack.scheduler.scheduleGroup?.scheduleGroupName;
 
+    expect(group).toMatch(/^AtlasSnapshotScheduler-Confirmation-ScheduleGroup-[0-9A-F]{8}$/);
     expect(acknowledgments(stack)).toEqual([
+      { path: 'AtlasSnapshotScheduler/Default/Schedules/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
       {
-        path: 'AtlasSnapshotScheduler/SnapshotFunction/Role/DefaultPolicy',
+        path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/Role/DefaultPolicy',
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:atlas/snapshot-scheduler-??????]',
       },
-      { path: 'AtlasSnapshotScheduler/SnapshotFunction/FailedRunQueue', id: 'AwsSolutions-SQS3' },
-      { path: 'AtlasSnapshotScheduler/Schedules/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+      { path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/FailedRunQueue', id: 'AwsSolutions-SQS3' },
+      {
+        path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/FollowUpPolicy',
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*]`,
+      },
+    ]);
+  });
+
+  it('acknowledges the round-1 three with confirmation off', () => {
+    const app = testApp({ bundle: false });
+    const stack = new AtlasSnapshotStack(app, 'AtlasSnapshotScheduler', {
+      config: config({ confirmation: { enabled: false } }),
+    });
+
+    expect(acknowledgments(stack)).toEqual([
+      { path: 'AtlasSnapshotScheduler/Default/Schedules/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+      {
+        path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/Role/DefaultPolicy',
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:atlas/snapshot-scheduler-??????]',
+      },
+      { path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/FailedRunQueue', id: 'AwsSolutions-SQS3' },
     ]);
   });
 
   it('needs no secret acknowledgment when the secret is given by its complete ARN', () => {
     const app = testApp({ bundle: false });
     const stack = new AtlasSnapshotStack(app, 'AtlasSnapshotScheduler', {
-      config: config({ secretName: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:atlas/prod-AbC123' }),
+      config: config({
+        secretName: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:atlas/prod-AbC123',
+        confirmation: { enabled: false },
+      }),
     });
 
     expect(acknowledgments(stack).map((a) => a.id)).toEqual(['AwsSolutions-SQS3', 'AwsSolutions-SQS3']);
+  });
+
+  it('finds nothing unacknowledged with chat, promotion, filtered e-mails and many targets', () => {
+    const app = appWithNag();
+    const stack = new AtlasSnapshotStack(app, 'AtlasSnapshotScheduler', {
+      config: config({
+        chat: true,
+        promotion: { weeks: 8, months: 12 },
+        summary: false,
+        notificationEmails: [{ address: 'summary@example.com', stages: ['summary'] }],
+      }),
+    });
+
+    expect(() => app.synth()).not.toThrow();
+    expect(new AwsSolutionsChecks().validateScope(stack)).toEqual({ success: true, violations: [] });
   });
 
   describe.each([
@@ -119,22 +159,28 @@ describe('cdk-nag AwsSolutions', () => {
       expect(new AwsSolutionsChecks().validateScope(stack)).toEqual({ success: true, violations: [] });
     });
 
-    it('acknowledges only the two network-interface wildcards besides the default three, on the one policy', () => {
+    it('acknowledges only the two network-interface wildcards besides the default four, on the one policy', () => {
+      const group = stack.scheduler.scheduleGroup?.scheduleGroupName ?? '';
+
       expect(acknowledgments(stack)).toEqual([
+        { path: 'AtlasSnapshotScheduler/Default/Schedules/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
         {
-          path: 'AtlasSnapshotScheduler/SnapshotFunction/Role/DefaultPolicy',
+          path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/Role/DefaultPolicy',
           id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:atlas/snapshot-scheduler-??????]',
         },
         {
-          path: 'AtlasSnapshotScheduler/SnapshotFunction/NetworkInterfacePolicy',
+          path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/NetworkInterfacePolicy',
           id: 'AwsSolutions-IAM5[Resource::*]',
         },
         {
-          path: 'AtlasSnapshotScheduler/SnapshotFunction/NetworkInterfacePolicy',
+          path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/NetworkInterfacePolicy',
           id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:*/*]',
         },
-        { path: 'AtlasSnapshotScheduler/SnapshotFunction/FailedRunQueue', id: 'AwsSolutions-SQS3' },
-        { path: 'AtlasSnapshotScheduler/Schedules/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+        { path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/FailedRunQueue', id: 'AwsSolutions-SQS3' },
+        {
+          path: 'AtlasSnapshotScheduler/Default/SnapshotFunction/FollowUpPolicy',
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group}/*]`,
+        },
       ]);
     });
   });

@@ -1,5 +1,11 @@
 import { parseScheduleExpression, type CronExpression } from '../../lib/schedule-expression';
-import { cronFirings, formatDuration, largestGapSeconds, missedSnapshotWindow } from '../../lib/schedule-window';
+import {
+  cronFirings,
+  formatDuration,
+  largestGapSeconds,
+  longestAlarmableGapSeconds,
+  missedSnapshotWindow,
+} from '../../lib/schedule-window';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -139,6 +145,21 @@ describe('missedSnapshotWindow', () => {
       reason:
         'the schedules can leave 7 d between runs; with 30 min of grace that is longer than the 7 days a CloudWatch alarm can evaluate (Period x EvaluationPeriods <= 604,800 s)',
     });
+  });
+});
+
+describe('longestAlarmableGapSeconds', () => {
+  it.each([1800, 45180, 260100])('is the largest gap missedSnapshotWindow accepts with %i s of grace', (grace) => {
+    const longest = longestAlarmableGapSeconds(grace);
+    const rate = (seconds: number) => [{ expression: `rate(${seconds / 60} minutes)`, timezone: 'UTC' }];
+
+    expect(longest % 60).toBe(0);
+    expect(missedSnapshotWindow(rate(longest), grace).ok).toBe(true);
+    expect(missedSnapshotWindow(rate(longest + 60), grace).ok).toBe(false);
+  });
+
+  it('leaves 6 d 10 h 27 min with the default grace of confirmation on (12 h + 180 s + 30 min)', () => {
+    expect(formatDuration(longestAlarmableGapSeconds(45180))).toBe('6 d 10 h 27 min');
   });
 });
 

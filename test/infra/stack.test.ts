@@ -6,10 +6,11 @@ import {
   ENV,
   METRIC_DIMENSION_FUNCTION,
   METRIC_NAMESPACE,
+  METRIC_SNAPSHOT_COMPLETED,
   METRIC_SNAPSHOT_SECURED,
 } from '../../lambda/snapshot/contract';
 import type { AtlasSnapshotStack } from '../../lib/atlas-snapshot-stack';
-import { logicalId, PROJECT_ID, synthStack } from './helpers';
+import { logicalId, policyStatements, PROJECT_ID, synthStack, warningsOf } from './helpers';
 
 const SECRET_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/0f3a1b2c-3d4e-5f60-7182-93a4b5c6d7e8';
 const EXISTING_TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:ops-alerts';
@@ -35,22 +36,35 @@ function expectTlsOnlyQueue(template: Template, queueId: string): void {
   });
 }
 
-/** The statements of the function role's only policy. */
+/**
+ * The statements of the function role's default policy: everything but the follow-up schedules,
+ * which have a policy of their own (stack-confirmation.test.ts); no other policy is attached.
+ */
 function functionStatements(template: Template): unknown[] {
   const policies = template.findResources('AWS::IAM::Policy', {
     Properties: { Roles: [ref(logicalId(template, 'AWS::IAM::Role', 'SnapshotFunctionRole'))] },
   });
-  const docs = Object.values(policies).map(
-    (p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument,
-  );
-  expect(docs).toHaveLength(1);
-  return docs[0]!.Statement;
+  const defaultPolicy = logicalId(template, 'AWS::IAM::Policy', 'SnapshotFunctionRoleDefaultPolicy');
+  const others = Object.keys(policies).filter((id) => id !== defaultPolicy);
+  expect(others.every((id) => id.startsWith('SnapshotFunctionFollowUpPolicy'))).toBe(true);
+  return policyStatements(template, defaultPolicy);
 }
 
 describe('the stack with the default configuration (new topic, secret by name, one nightly schedule)', () => {
   let template: Template;
   let stack: AtlasSnapshotStack;
-  let ids: { fn: string; role: string; logGroup: string; topic: string; key: string; failedQueue: string; dlq: string };
+  let ids: {
+    fn: string;
+    role: string;
+    logGroup: string;
+    topic: string;
+    alarmTopic: string;
+    key: string;
+    failedQueue: string;
+    dlq: string;
+    group: string;
+    followUpRole: string;
+  };
 
   let outdir: string;
 
@@ -66,9 +80,12 @@ describe('the stack with the default configuration (new topic, secret by name, o
       role: logicalId(template, 'AWS::IAM::Role', 'SnapshotFunctionRole'),
       logGroup: logicalId(template, 'AWS::Logs::LogGroup', 'SnapshotFunctionLogGroup'),
       topic: logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic'),
+      alarmTopic: logicalId(template, 'AWS::SNS::Topic', 'NotificationsAlarmTopic'),
       key: logicalId(template, 'AWS::KMS::Key', 'NotificationsTopicKey'),
       failedQueue: logicalId(template, 'AWS::SQS::Queue', 'SnapshotFunctionFailedRunQueue'),
       dlq: logicalId(template, 'AWS::SQS::Queue', 'SchedulesDeadLetterQueue'),
+      group: logicalId(template, 'AWS::Scheduler::ScheduleGroup', 'ConfirmationScheduleGroup'),
+      followUpRole: logicalId(template, 'AWS::IAM::Role', 'ConfirmationFollowUpRole'),
     };
   });
 
@@ -101,9 +118,12 @@ describe('the stack with the default configuration (new topic, secret by name, o
       expect(code).toMatch(/require\("@aws-sdk\/client-sns"\)/);
     });
 
-    it('has the environment of DESIGN section 2 and nothing else', () => {
+    it('has the environment of DESIGN section 2 and nothing else (confirmation on by default)', () => {
       const fn = template.findResources('AWS::Lambda::Function')[ids.fn] as {
         Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+      const group = template.findResources('AWS::Scheduler::ScheduleGroup')[ids.group] as {
+        Properties: { Name: string };
       };
       expect(fn.Properties.Environment.Variables).toEqual({
         [ENV.secretId]: 'atlas/snapshot-scheduler',
@@ -111,6 +131,11 @@ describe('the stack with the default configuration (new topic, secret by name, o
         [ENV.targets]: JSON.stringify([{ projectId: PROJECT_ID, clusterName: 'Cluster0' }]),
         [ENV.retentionDays]: '7',
         [ENV.description]: 'Scheduled on-demand snapshot (atlas-snapshot-scheduler)',
+        [ENV.confirmScheduleGroup]: group.Properties.Name,
+        [ENV.confirmRoleArn]: arnOf(ids.followUpRole),
+        [ENV.confirmFirstCheckMinutes]: '5',
+        [ENV.confirmMaxHours]: '12',
+        [ENV.confirmDeadLetterArn]: arnOf(ids.dlq),
       });
     });
 
@@ -263,7 +288,8 @@ describe('the stack with the default configuration (new topic, secret by name, o
     });
 
     it('subscribes e-mail addresses, with a status filter policy where statuses are given', () => {
-      template.resourceCountIs('AWS::SNS::Subscription', 2);
+      // The third: the filtered address on the alarm topic (stack-notifications.test.ts).
+      template.resourceCountIs('AWS::SNS::Subscription', 3);
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: 'all@example.com',
@@ -305,7 +331,7 @@ describe('the stack with the default configuration (new topic, secret by name, o
   });
 
   describe('alarms', () => {
-    it('alarms on any function error in 5 minutes, notifying the topic on ALARM and OK', () => {
+    it('alarms on any function error in 5 minutes, notifying the topic (and the alarm topic) on ALARM and OK', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -316,35 +342,35 @@ describe('the stack with the default configuration (new topic, secret by name, o
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
-        AlarmActions: [ref(ids.topic)],
-        OKActions: [ref(ids.topic)],
+        AlarmActions: [ref(ids.topic), ref(ids.alarmTopic)],
+        OKActions: [ref(ids.topic), ref(ids.alarmTopic)],
       });
     });
 
-    it('alarms when no snapshot was secured for the nightly gap plus grace (26 x 1 h), missing data breaching', () => {
-      // 24 h gap + 180 s timeout + 30 min grace = 24.55 h -> 25 hourly periods, + 1 for period alignment.
+    it('alarms when no snapshot was confirmed for the nightly gap, the confirmation time and grace (38 x 1 h)', () => {
+      // 24 h gap + 12 h maxHours + 180 s timeout + 30 min grace = 36.55 h -> 37 hourly periods, + 1.
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: METRIC_NAMESPACE,
-        MetricName: METRIC_SNAPSHOT_SECURED,
+        MetricName: METRIC_SNAPSHOT_COMPLETED,
         Dimensions: [{ Name: METRIC_DIMENSION_FUNCTION, Value: ref(ids.fn) }],
         Statistic: 'Sum',
         Period: 3600,
-        EvaluationPeriods: 26,
-        DatapointsToAlarm: 26,
+        EvaluationPeriods: 38,
+        DatapointsToAlarm: 38,
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',
         TreatMissingData: 'breaching',
-        AlarmActions: [ref(ids.topic)],
-        OKActions: [ref(ids.topic)],
+        AlarmActions: [ref(ids.topic), ref(ids.alarmTopic)],
+        OKActions: [ref(ids.topic), ref(ids.alarmTopic)],
       });
       expect(stack.missedSnapshotWindow).toEqual({
         ok: true,
         window: {
           maxGapSeconds: 86400,
-          graceSeconds: 1980,
+          graceSeconds: 1980 + 12 * 3600,
           periodSeconds: 3600,
-          evaluationPeriods: 26,
-          windowSeconds: 93600,
+          evaluationPeriods: 38,
+          windowSeconds: 136800,
         },
       });
     });
@@ -357,7 +383,7 @@ describe('the stack with the default configuration (new topic, secret by name, o
         Statistic: 'Maximum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: [ref(ids.topic)],
+        AlarmActions: [ref(ids.topic), ref(ids.alarmTopic)],
       });
     });
   });
@@ -366,7 +392,7 @@ describe('the stack with the default configuration (new topic, secret by name, o
     template.hasOutput('FunctionName', { Value: ref(ids.fn) });
     template.hasOutput('TopicArn', { Value: ref(ids.topic) });
     template.hasOutput('ConsoleTestEvent', { Value: '{"dryRun":true}' });
-    template.hasOutput('MissedSnapshotAlarmWindow', { Value: '1 d 2 h (26 x 3600 s)' });
+    template.hasOutput('MissedSnapshotAlarmWindow', { Value: '1 d 14 h (38 x 3600 s)' });
   });
 
   it('has no deploy-time region rule when nothing is named by ARN', () => {
@@ -491,7 +517,61 @@ describe('the stack with an existing topic, a secret ARN with its key, several s
   });
 
   it('derives the missed-snapshot window from the union of schedules (the 6-hour rate bounds it)', () => {
+    // 6 h gap + 12 h maxHours + 600 s timeout + 30 min grace = 18 h 40 min -> 224 five-minute periods, + 1.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: METRIC_SNAPSHOT_COMPLETED,
+      Period: 300,
+      EvaluationPeriods: 225,
+      DatapointsToAlarm: 225,
+    });
+  });
+});
+
+describe('the stack with confirmation off (round-1 behaviour of the missed-snapshot alarm)', () => {
+  it('alarms when no snapshot was secured for the nightly gap plus grace (26 x 1 h), missing data breaching', () => {
+    const { template, stack } = synthStack({ confirmation: { enabled: false } });
+    const fn = logicalId(template, 'AWS::Lambda::Function', 'SnapshotFunction');
+    const topic = logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic');
+
+    // 24 h gap + 180 s timeout + 30 min grace = 24.55 h -> 25 hourly periods, + 1 for period alignment.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRIC_NAMESPACE,
+      MetricName: METRIC_SNAPSHOT_SECURED,
+      Dimensions: [{ Name: METRIC_DIMENSION_FUNCTION, Value: ref(fn) }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [ref(topic)],
+      OKActions: [ref(topic)],
+    });
+    expect(stack.missedSnapshotWindow).toEqual({
+      ok: true,
+      window: {
+        maxGapSeconds: 86400,
+        graceSeconds: 1980,
+        periodSeconds: 3600,
+        evaluationPeriods: 26,
+        windowSeconds: 93600,
+      },
+    });
+    template.hasOutput('MissedSnapshotAlarmWindow', { Value: '1 d 2 h (26 x 3600 s)' });
+  });
+
+  it('derives the window from the union of schedules with five-minute periods (81 x 300 s)', () => {
     // 6 h gap + 600 s timeout + 30 min grace = 6 h 40 min -> 80 five-minute periods, + 1.
+    const { template } = synthStack({
+      confirmation: { enabled: false },
+      timeoutSeconds: 600,
+      schedules: [
+        { name: 'nightly', expression: 'cron(0 3 * * ? *)', timezone: 'Europe/Paris' },
+        { name: 'every-6h', expression: 'rate(6 hours)', retentionInDays: 2 },
+      ],
+    });
+
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: METRIC_SNAPSHOT_SECURED,
       Period: 300,
@@ -507,8 +587,7 @@ describe('the stack with only a monthly schedule', () => {
 
     template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     template.hasOutput('MissedSnapshotAlarmWindow', { Value: Match.stringLikeRegexp('^not created') });
-    const warnings = stack.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
-    expect(warnings).toEqual([
+    expect(warningsOf(stack)).toEqual([
       expect.stringContaining('The missed-snapshot alarm is not created: the schedules can leave 31 d between runs'),
     ]);
   });
