@@ -1,6 +1,6 @@
 /**
  * Every cdk-nag AwsSolutions acknowledgment of the construct, in one place: each names one finding
- * on one resource with the real reason (docs/security.md "cdk-nag acknowledgments"). They travel
+ * on one resource with the real reason (docs/permissions.md "cdk-nag"). They travel
  * with the construct, so a stack that only uses it has no unacknowledged finding from it.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
