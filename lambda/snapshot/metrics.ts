@@ -87,15 +87,26 @@ export interface MetricsBufferOptions {
   functionName: string | undefined;
   write: (record: Record<string, unknown>) => void;
   now: () => Date;
+  /**
+   * The longest an outcome waits in the buffer before its record is written (default 1 s): an
+   * invocation cut short (timeout) has written the metrics of what it decided, not only of full batches.
+   */
+  lingerMs?: number;
 }
 
+export const DEFAULT_METRICS_LINGER_MS = 1_000;
+
 /**
- * Collects an invocation's outcomes and writes a record every EMF_MAX_VALUES outcomes and at the end.
- * Without a function name (a local run without a context) nothing is written.
+ * Collects an invocation's outcomes and writes a record every EMF_MAX_VALUES outcomes, when the
+ * oldest waiting outcome has waited `lingerMs`, and at the end. Without a function name (a local run
+ * without a context) nothing is written.
  */
 export function createMetricsBuffer(options: MetricsBufferOptions) {
   let pending: Outcome[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     if (pending.length === 0 || !options.functionName) {
       pending = [];
       return;
@@ -107,6 +118,10 @@ export function createMetricsBuffer(options: MetricsBufferOptions) {
     add(outcome: Outcome): void {
       pending.push(outcome);
       if (pending.length >= EMF_MAX_VALUES) flush();
+      else if (timer === undefined) {
+        timer = setTimeout(flush, options.lingerMs ?? DEFAULT_METRICS_LINGER_MS);
+        timer.unref?.();
+      }
     },
     flush,
   };

@@ -96,4 +96,31 @@ describe('EMF metrics', () => {
     silent.flush();
     expect(written).toHaveLength(2);
   });
+
+  it('the buffer writes what waited longer than the linger even before 100 outcomes or the end (an invocation cut short keeps its metrics)', () => {
+    jest.useFakeTimers();
+    try {
+      const written: Array<Record<string, unknown>> = [];
+      const buffer = createMetricsBuffer({
+        functionName: 'fn',
+        write: (r) => written.push(r),
+        now: () => AT,
+        lingerMs: 500,
+      });
+      buffer.add(outcome());
+      buffer.add(outcome());
+      jest.advanceTimersByTime(499);
+      expect(written).toHaveLength(0);
+
+      jest.advanceTimersByTime(1);
+
+      expect(written.map((r) => r.outcomes)).toEqual([2]);
+      buffer.add(outcome());
+      buffer.flush();
+      jest.advanceTimersByTime(1_000);
+      expect(written.map((r) => r.outcomes)).toEqual([2, 1]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
