@@ -13,7 +13,7 @@ import { Annotations, Aws, CfnRule, Duration, Fn } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -164,7 +164,7 @@ export class AtlasSnapshotScheduler extends Construct {
   }
 
   /** The snapshot function (add permissions, subscriptions or alarms of your own to it). */
-  get function(): NodejsFunction {
+  get function(): lambda.Function {
     return this.snapshotFunction.function;
   }
 

@@ -1,6 +1,7 @@
 /**
- * The snapshot function: NodejsFunction bundled locally by esbuild, its own role (no managed
- * policy), its own log group, and an asynchronous-invocation configuration that keeps the event of a
+ * The snapshot function: bundled locally by esbuild (NodejsFunction) in this repository, or the
+ * package's prebuilt bundle when installed (lib/constructs/function-code.ts), the same function
+ * either way; its own role (no managed policy), its own log group, and an asynchronous-invocation configuration that keeps the event of a
  * failed run in an encrypted, TLS-only queue instead of running it again. Its environment and its
  * permissions both follow from one set of values (lib/function-environment.ts): what the variables
  * name is exactly what the role may use.
@@ -11,16 +12,24 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../config';
 import { functionEnvironment, type FunctionEnvironmentValues } from '../function-environment';
 import { SCHEDULER_SERVICE } from './confirmation';
-import { copyIntoBundle, stageTargetsFile } from './targets-file';
+import {
+  BUNDLE_FILE,
+  FUNCTION_BUNDLE,
+  HANDLER,
+  HANDLER_EXPORT,
+  locateFunctionCode,
+  type FunctionCode,
+} from './function-code';
+import { copyIntoBundle, stageTargetsFile, stagePrebuiltBundle } from './targets-file';
 
-export const FUNCTION_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'snapshot', 'index.ts');
+export { FUNCTION_ENTRY } from './function-code';
 /** The default memory (atlasSnapshot.memorySize). */
 export const MEMORY_MB = DEFAULTS.memorySize;
 /** How long an event may wait in Lambda's asynchronous queue (throttling) before it counts as failed. */
@@ -40,6 +49,8 @@ export interface SnapshotFunctionProps {
   logRetention: logs.RetentionDays;
   /** Runs the function in these subnets with these security groups (the `egress` option). */
   network?: FunctionNetwork;
+  /** Where the code comes from; default: the source entry when it exists, else the prebuilt bundle. */
+  code?: FunctionCode;
 }
 
 export interface FunctionNetwork {
@@ -69,7 +80,10 @@ export const FOLLOW_UP_SCHEDULE_ACTIONS = [
 ];
 
 export class SnapshotFunction extends Construct {
-  readonly function: NodejsFunction;
+  /** A NodejsFunction when bundled from source, a plain Function with the prebuilt bundle. */
+  readonly function: lambda.Function;
+  /** Where the code came from. */
+  readonly code: FunctionCode;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   /** On-failure destination of asynchronous invocations. */
@@ -195,9 +209,8 @@ export class SnapshotFunction extends Construct {
       };
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: FUNCTION_ENTRY,
-      handler: 'handler',
+    this.code = props.code ?? locateFunctionCode();
+    const options: lambda.FunctionOptions & { runtime: lambda.Runtime } = {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
@@ -212,21 +225,6 @@ export class SnapshotFunction extends Construct {
       retryAttempts: 0,
       maxEventAge: ASYNC_MAX_EVENT_AGE,
       onFailure: new SqsDestination(this.failedRunQueue),
-      bundling: {
-        minify: true,
-        sourceMap: false,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // The Node.js 24 runtime provides AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
-        // axios's form-data pulls in the 133 KB mime database only to name uploaded files'
-        // types; the function uploads none. Relative to the project root (esbuild's cwd).
-        esbuildArgs: { '--alias:mime-types': './lambda/shims/mime-types.js' },
-        ...(this.targetsFile !== undefined
-          ? { commandHooks: copyIntoBundle(this.targetsFile.source, this.targetsFile.name) }
-          : {}),
-      },
       ...(props.network !== undefined
         ? {
             vpc: props.network.vpc,
@@ -234,11 +232,48 @@ export class SnapshotFunction extends Construct {
             securityGroups: props.network.securityGroups,
           }
         : {}),
-    });
+    };
+    this.function =
+      this.code.kind === 'source'
+        ? new NodejsFunction(this, 'Function', {
+            ...options,
+            entry: this.code.entry,
+            handler: HANDLER_EXPORT,
+            bundling: this.sourceBundling(),
+          })
+        : new lambda.Function(this, 'Function', {
+            ...options,
+            handler: HANDLER,
+            code: this.prebuiltCode(this.code.directory),
+          });
     // Lambda checks the network-interface permissions when it creates the function; the follow-up
     // permissions must be in place before its first run.
     if (this.networkInterfacePolicy !== undefined) this.function.node.addDependency(this.networkInterfacePolicy);
     if (this.followUpPolicy !== undefined) this.function.node.addDependency(this.followUpPolicy);
+  }
+
+  /** esbuild at synth, with the package's options (FUNCTION_BUNDLE) and the targets file copied in. */
+  private sourceBundling(): BundlingOptions {
+    return {
+      minify: FUNCTION_BUNDLE.minify,
+      sourceMap: FUNCTION_BUNDLE.sourceMap,
+      target: FUNCTION_BUNDLE.target,
+      format: OutputFormat.CJS,
+      externalModules: [...FUNCTION_BUNDLE.external],
+      forceDockerBundling: false,
+      esbuildArgs: Object.fromEntries(
+        Object.entries(FUNCTION_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to]),
+      ),
+      ...(this.targetsFile !== undefined
+        ? { commandHooks: copyIntoBundle(this.targetsFile.source, this.targetsFile.name) }
+        : {}),
+    };
+  }
+
+  /** The prebuilt bundle as it is, or staged with the targets file beside it. */
+  private prebuiltCode(directory: string): lambda.Code {
+    if (this.targetsFile === undefined) return lambda.Code.fromAsset(directory);
+    return lambda.Code.fromAsset(stagePrebuiltBundle(this, [path.join(directory, BUNDLE_FILE)], this.targetsFile));
   }
 
   /**

@@ -11,9 +11,13 @@
  * changes whenever the targets do. Local bundling only (esbuild is a devDependency): in CDK's
  * Docker fallback the assembly directory is not mounted and the copy fails, stopping synth rather
  * than deploying a function without its targets.
+ *
+ * With the prebuilt bundle of the installed package (lib/constructs/function-code.ts) nothing is
+ * bundled: the bundle and the file are copied into one content-addressed directory of the
+ * assembly, and that directory is the function's asset.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Stage } from 'aws-cdk-lib';
@@ -21,16 +25,40 @@ import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IConstruct } from 'constructs';
 import type { TargetsFile } from '../function-environment';
 
-/** Writes the file into the assembly directory of `scope`'s stage; returns its path. */
-export function stageTargetsFile(scope: IConstruct, file: TargetsFile): string {
+/** The assembly directory of `scope`'s stage. */
+function assemblyDirectory(scope: IConstruct): string {
   const stage = Stage.of(scope);
   if (stage === undefined) throw new Error('the targets file needs a CDK App or Stage to write it into');
+  return stage.outdir;
+}
+
+/** Writes the file into the assembly directory of `scope`'s stage; returns its path. */
+export function stageTargetsFile(scope: IConstruct, file: TargetsFile): string {
   const hash = createHash('sha256').update(file.json).digest('hex').slice(0, 16);
-  const dir = path.join(stage.outdir, `atlas-snapshot-targets.${hash}`);
+  const dir = path.join(assemblyDirectory(scope), `atlas-snapshot-targets.${hash}`);
   mkdirSync(dir, { recursive: true });
   const source = path.join(dir, file.name);
   writeFileSync(source, file.json, 'utf8');
   return source;
+}
+
+/**
+ * The prebuilt bundle's files and the staged targets file together in a directory of the assembly,
+ * named by a hash of all of them (repeated synths write the same directory; new targets or a new
+ * bundle, a new directory and asset hash). Returns the directory: the function's asset.
+ */
+export function stagePrebuiltBundle(
+  scope: IConstruct,
+  bundleFiles: readonly string[],
+  targetsFile: { name: string; source: string },
+): string {
+  const files = [...bundleFiles.map((source) => ({ name: path.basename(source), source })), targetsFile];
+  const hash = createHash('sha256');
+  for (const { name, source } of files) hash.update(name).update('\0').update(readFileSync(source)).update('\0');
+  const dir = path.join(assemblyDirectory(scope), `atlas-snapshot-code.${hash.digest('hex').slice(0, 16)}`);
+  mkdirSync(dir, { recursive: true });
+  for (const { name, source } of files) copyFileSync(source, path.join(dir, name));
+  return dir;
 }
 
 /** `'...'` for bash: every character literal, a single quote written as '\''. */
