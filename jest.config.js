@@ -2,7 +2,7 @@
 // notice about Node 20's end of support is expected here and only clutters the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** Unit, template and end-to-end suites run as separate jest projects. */
+/** Unit, template, end-to-end and package suites run as separate jest projects. */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -18,5 +18,7 @@ module.exports = {
       // Synthesizes once: the tests run the bundle `cdk synth` writes to cdk.out.
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
     },
+    // The package as a team installs it: the build, the packed tarball in a fresh consumer app, the docs.
+    { ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
   ],
 };

@@ -55,7 +55,7 @@ export function stagePrebuiltBundle(
   const files = [...bundleFiles.map((source) => ({ name: path.basename(source), source })), targetsFile];
   const hash = createHash('sha256');
   for (const { name, source } of files) hash.update(name).update('\0').update(readFileSync(source)).update('\0');
-  const dir = path.join(assemblyDirectory(scope), `atlas-snapshot-code.${hash.digest('hex').slice(0, 16)}`);
+  const dir = path.join(assemblyDirectory(scope), `atlas-snapshot-code-${hash.digest('hex').slice(0, 16)}`);
   mkdirSync(dir, { recursive: true });
   for (const { name, source } of files) copyFileSync(source, path.join(dir, name));
   return dir;
