@@ -11,8 +11,11 @@ import type { Promotion, Stage, Status, Target } from '../../lambda/snapshot/typ
  * months or weeks. Each count 0 (or absent) turns that level off; at least one must be above 0.
  */
 export interface PromotionInput {
+  /** Keep the first completed snapshot of each ISO week for this many weeks; 0 or absent = off. */
   readonly weeks?: number;
+  /** Keep the first completed snapshot of each calendar month for this many months; 0 or absent = off. */
   readonly months?: number;
+  /** Keep the first completed snapshot of each calendar year for this many years; 0 or absent = off. */
   readonly years?: number;
   /** IANA time zone in which weeks, months and years begin; default `UTC`. */
   readonly timezone?: string;
@@ -36,6 +39,7 @@ export interface ScheduleInput {
 
 /** An e-mail subscription to the outcome topic, optionally filtered by message attributes. */
 export interface EmailSubscriptionInput {
+  /** The e-mail address; SNS sends it a confirmation request first. */
   readonly address: string;
   /** Only messages with these statuses reach the address (filter on the `status` attribute). */
   readonly statuses?: readonly Status[];

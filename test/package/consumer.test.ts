@@ -7,7 +7,16 @@
  * schedules, the follow-up schedule group, the permissions, no cdk-nag finding, a bad prop named,
  * and the same stack this repository synthesizes from source, apart from the code.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +101,35 @@ try {
 }
 process.stdout.write(JSON.stringify(result));
 `;
+
+/** This repository's TypeScript compiler (the consumer installs none). */
+const TSC = require.resolve('typescript/lib/tsc.js');
+/** A strict TypeScript consumer on Node's module resolution (package.json `exports`), without @types/node. */
+const EXAMPLE_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['ES2022'],
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+    rootDir: 'example',
+    outDir: 'example-out',
+  },
+  include: ['example'],
+};
+
+/** The TypeScript block under "## A complete example" in docs/construct.md. */
+function docExample(): string {
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'construct.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('\n## A complete example\n'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (block === undefined || !section.startsWith('\n## A complete example')) {
+    throw new Error('docs/construct.md has no TypeScript block under "## A complete example"');
+  }
+  return block;
+}
 
 type CfnResource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> };
 type CfnTemplate = { Resources: Record<string, CfnResource> } & Record<string, unknown>;
@@ -304,7 +342,7 @@ describe('the consumer app', () => {
     ]);
   });
 
-  it('gets the follow-up schedule group, named to the function', () => {
+  it('gets the follow-up schedule group, and tells the function its name', () => {
     const t = template('ConsumerStack');
     const groups = resourcesOf(t, 'AWS::Scheduler::ScheduleGroup');
     const [, fn] = snapshotFunction(t);
@@ -367,5 +405,43 @@ describe('the consumer app', () => {
     const fromSource = Template.fromStack(stack).toJSON() as CfnTemplate;
 
     expect(withoutCode(template('ConsumerStack'))).toEqual(withoutCode(fromSource));
+  });
+});
+
+describe('the TypeScript example of docs/construct.md, in the consumer app', () => {
+  let exampleAssembly: string;
+  beforeAll(() => {
+    const example = join(consumer, 'example');
+    mkdirSync(example);
+    writeFileSync(join(example, 'example.ts'), docExample());
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(EXAMPLE_TSCONFIG, null, 2));
+    const env = cleanEnvironment({ PATH: consumerPath });
+    run('tsc (the example, against the installed declarations)', 'node', [TSC, '-p', 'tsconfig.json'], {
+      cwd: consumer,
+      env,
+    });
+    exampleAssembly = join(consumer, 'example.out');
+    // As the CDK CLI runs an app: CDK_OUTDIR set, the App synthesizes when the program ends.
+    run('node example.js', 'node', [join('example-out', 'example.js')], {
+      cwd: consumer,
+      env: { ...env, CDK_OUTDIR: exampleAssembly },
+    });
+  });
+
+  it('compiles in strict mode and synthesizes, with the construct and the additions it shows', () => {
+    const t = JSON.parse(readFileSync(join(exampleAssembly, 'DatabaseBackups.template.json'), 'utf8')) as CfnTemplate;
+    const subscriptions = resourcesOf(t, 'AWS::SNS::Subscription').map(([, r]) => r.Properties);
+
+    expect(snapshotFunction(t)[1].Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: HANDLER });
+    expect(subscriptions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Protocol: 'sqs',
+          FilterPolicy: { stage: ['confirmation'] },
+          RawMessageDelivery: true,
+        }),
+      ]),
+    );
+    expect(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.MetricName)).toContain('Throttles');
   });
 });
