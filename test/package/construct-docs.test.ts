@@ -130,6 +130,19 @@ describe('the generator', () => {
   });
 });
 
+describe('"Install" in docs/construct.md', () => {
+  it("names each peer dependency with package.json's range", () => {
+    const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
+    const install = section(doc(), 'Install').join('\n');
+
+    for (const [name, range] of Object.entries(manifest.peerDependencies)) {
+      expect(install).toContain(`\`${name}\` (\`${range}\`)`);
+    }
+  });
+});
+
 describe('"What it exposes" in docs/construct.md', () => {
   it('names every public member of AtlasSnapshotScheduler, and nothing else', () => {
     const rows = section(doc(), 'What it exposes')

@@ -7,27 +7,17 @@
  * schedules, the follow-up schedule group, the permissions, no cdk-nag finding, a bad prop named,
  * and the same stack this repository synthesizes from source, apart from the code.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { builtinModules } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ENV, TARGETS_FILE_NAME } from '../../lambda/snapshot/contract';
-import { AtlasSnapshotScheduler, type AtlasSnapshotSchedulerProps } from '../../lib';
+import { AtlasSnapshotScheduler } from '../../lib';
 import { BUNDLE_FILE, HANDLER } from '../../lib/constructs/function-code';
 import { FOLLOW_UP_SCHEDULE_ACTIONS } from '../../lib/constructs/snapshot-function';
 import { buildFunction } from '../../scripts/build';
-import { namedTargets, PROJECT_ID } from '../infra/helpers';
 import {
   cleanEnvironment,
   copyProject,
@@ -38,111 +28,39 @@ import {
   run,
   type RunResult,
 } from './support/consumer';
+import {
+  APP_JS,
+  CHECKS_JS,
+  docExample,
+  EXAMPLE_TSCONFIG,
+  LARGE_TARGETS,
+  PROPS,
+  TSC,
+  WRONG_PROPS_TS,
+  type ChecksResult,
+} from './support/consumer-app';
+import {
+  assetDirectory,
+  filesUnder,
+  isBuiltin,
+  packageName,
+  readTemplate,
+  requiredModules,
+  resourcesOf,
+  snapshotFunction,
+  withoutCode,
+  type CfnTemplate,
+} from './support/templates';
 
 /** Packing (a TypeScript build), an offline install of aws-cdk-lib and two synths. */
 jest.setTimeout(240_000);
-
-const PROPS: AtlasSnapshotSchedulerProps = {
-  secretName: 'atlas/snapshot-scheduler',
-  targets: [{ projectId: PROJECT_ID, clusterName: '*', tags: { backup: 'nightly' } }],
-  schedules: [{ name: 'nightly', expression: 'cron(0 3 * * ? *)', timezone: 'Europe/Paris' }],
-  notificationEmails: ['ops@example.com'],
-  chat: true,
-};
-const LARGE_TARGETS = namedTargets(300);
-
-/** The consumer's app: what a team writes (plain JavaScript), with cdk-nag's checks on. */
-const APP_JS = `const { App, Stack, Validations } = require('aws-cdk-lib');
-const { AwsSolutionsChecks } = require('cdk-nag');
-const { AtlasSnapshotScheduler } = require('atlas-snapshot-scheduler');
-
-const app = new App({ outdir: process.argv[2] });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-
-const stack = new Stack(app, 'ConsumerStack');
-new AtlasSnapshotScheduler(stack, 'Snapshots', ${JSON.stringify(PROPS, null, 2)});
-
-// Too many targets for the environment: they travel in targets.json beside the prebuilt bundle.
-const large = new Stack(app, 'LargeStack');
-new AtlasSnapshotScheduler(large, 'Snapshots', {
-  secretName: 'atlas/snapshot-scheduler',
-  targets: ${JSON.stringify(LARGE_TARGETS)},
-  schedules: [{ name: 'nightly', expression: 'cron(0 3 * * ? *)' }],
-});
-
-app.synth();
-`;
-
-/**
- * A bad prop (the error it throws), and cdk-nag really checking in this app: a stack with a queue
- * that allows plain HTTP must fail synthesis with the finding.
- */
-const CHECKS_JS = `const { App, Stack, Validations } = require('aws-cdk-lib');
-const sqs = require('aws-cdk-lib/aws-sqs');
-const { AwsSolutionsChecks } = require('cdk-nag');
-const { AtlasSnapshotScheduler, ConfigError } = require('atlas-snapshot-scheduler');
-
-const result = {};
-try {
-  new AtlasSnapshotScheduler(new Stack(new App(), 'Bad'), 'Snapshots', ${JSON.stringify({ ...PROPS, retentionInDays: 0 })});
-  result.badProps = { threw: false };
-} catch (e) {
-  result.badProps = { threw: true, configError: e instanceof ConfigError, message: e.message, problems: e.problems };
-}
-
-const app = new App({ outdir: process.argv[2] });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new sqs.Queue(new Stack(app, 'Canary'), 'PlainQueue');
-try {
-  app.synth();
-  result.nagCanary = { threw: false };
-} catch (e) {
-  result.nagCanary = { threw: true, message: e.message };
-}
-process.stdout.write(JSON.stringify(result));
-`;
-
-/** This repository's TypeScript compiler (the consumer installs none). */
-const TSC = require.resolve('typescript/lib/tsc.js');
-/** A strict TypeScript consumer on Node's module resolution (package.json `exports`), without @types/node. */
-const EXAMPLE_TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    lib: ['ES2022'],
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    strict: true,
-    skipLibCheck: true,
-    types: [],
-    rootDir: 'example',
-    outDir: 'example-out',
-  },
-  include: ['example'],
-};
-
-/** The TypeScript block under "## A complete example" in docs/construct.md. */
-function docExample(): string {
-  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'construct.md'), 'utf8');
-  const section = doc.slice(doc.indexOf('\n## A complete example\n'));
-  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (block === undefined || !section.startsWith('\n## A complete example')) {
-    throw new Error('docs/construct.md has no TypeScript block under "## A complete example"');
-  }
-  return block;
-}
-
-type CfnResource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> };
-type CfnTemplate = { Resources: Record<string, CfnResource> } & Record<string, unknown>;
 
 let work: string;
 let installed: string;
 let consumer: string;
 let assembly: string;
 let synth: RunResult;
-let checks: {
-  badProps: { threw: boolean; configError?: boolean; message?: string; problems?: string[] };
-  nagCanary: { threw: boolean; message?: string };
-};
+let checks: ChecksResult;
 let consumerPath: string;
 
 beforeAll(() => {
@@ -161,64 +79,14 @@ beforeAll(() => {
   assembly = join(consumer, 'cdk.out');
   synth = run('node app.js (the consumer synth)', 'node', ['app.js', assembly], { cwd: consumer, env });
   const checked = run('node checks.js', 'node', ['checks.js', join(consumer, 'checks.out')], { cwd: consumer, env });
-  checks = JSON.parse(checked.stdout) as typeof checks;
+  checks = JSON.parse(checked.stdout) as ChecksResult;
 });
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => statSync(join(dir, f)).isFile())
-    .map((f) => f.split('\\').join('/'))
-    .sort();
-}
-
-function template(stack: string): CfnTemplate {
-  return JSON.parse(readFileSync(join(assembly, `${stack}.template.json`), 'utf8')) as CfnTemplate;
-}
-
-function resourcesOf(t: CfnTemplate, type: string): Array<[string, CfnResource]> {
-  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
-}
-
-function snapshotFunction(t: CfnTemplate): [string, CfnResource] {
-  const found = resourcesOf(t, 'AWS::Lambda::Function').filter(
-    ([, r]) => ENV.secretId in (r.Properties.Environment?.Variables ?? {}),
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
-/** The function's code asset in the assembly (named by the hash its S3 key carries). */
-function assetDirectory(resource: CfnResource): string {
-  const key = (resource.Properties.Code as { S3Key: string }).S3Key;
-  return join(assembly, `asset.${key.replace(/\.zip$/, '')}`);
-}
-
-/** The modules a compiled file requires by name (not relative paths). */
-function requiredPackages(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const names = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((m) => !m.startsWith('.'));
-  return [...new Set(names)];
-}
-
-const packageName = (module: string): string =>
-  module.startsWith('@') ? module.split('/').slice(0, 2).join('/') : module.split('/')[0]!;
-const isBuiltin = (module: string): boolean =>
-  module.startsWith('node:') || builtinModules.includes(module.split('/')[0]!);
-
-/** The template without what may differ from a synth from source: the function's code and metadata. */
-function withoutCode(t: CfnTemplate): CfnTemplate {
-  const resources = Object.entries(t.Resources).map(([id, resource]) => {
-    const { Metadata: _metadata, ...rest } = resource;
-    if (rest.Type !== 'AWS::Lambda::Function') return [id, rest];
-    const { Code: _code, ...properties } = rest.Properties;
-    return [id, { ...rest, Properties: properties }];
-  });
-  return { ...t, Resources: Object.fromEntries(resources) as Record<string, CfnResource> };
-}
+const template = (stack: string): CfnTemplate => readTemplate(assembly, stack);
 
 describe('the packed tarball', () => {
   it('holds the compiled library, the prebuilt bundle, the docs and the licence, nothing else', () => {
@@ -256,7 +124,7 @@ describe('the packed tarball', () => {
     const allowed = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)];
     const library = filesUnder(join(installed, 'dist')).filter((f) => f.endsWith('.js') && !f.startsWith('function/'));
 
-    const required = library.flatMap((f) => requiredPackages(join(installed, 'dist', f)));
+    const required = library.flatMap((f) => requiredModules(join(installed, 'dist', f)));
 
     expect(required.length).toBeGreaterThan(0);
     expect([...new Set(required.filter((m) => !isBuiltin(m)).map(packageName))].sort()).toEqual(allowed.sort());
@@ -264,7 +132,7 @@ describe('the packed tarball', () => {
   });
 
   it('ships a bundle that leaves only the AWS SDK (the runtime provides it) and Node built-ins outside', () => {
-    const outside = requiredPackages(join(installed, 'dist', 'function', BUNDLE_FILE)).filter((m) => !isBuiltin(m));
+    const outside = requiredModules(join(installed, 'dist', 'function', BUNDLE_FILE)).filter((m) => !isBuiltin(m));
 
     expect(outside.length).toBeGreaterThan(0);
     expect(outside.every((m) => m.startsWith('@aws-sdk/'))).toBe(true);
@@ -304,7 +172,7 @@ describe('the consumer app', () => {
   });
 
   it('gets the prebuilt bundle as the code asset, unchanged and alone', () => {
-    const dir = assetDirectory(snapshotFunction(template('ConsumerStack'))[1]);
+    const dir = assetDirectory(assembly, snapshotFunction(template('ConsumerStack'))[1]);
 
     expect(readdirSync(dir)).toEqual([BUNDLE_FILE]);
     expect(
@@ -314,7 +182,7 @@ describe('the consumer app', () => {
 
   it('puts the targets file beside the prebuilt bundle when the targets do not fit the environment', () => {
     const [, fn] = snapshotFunction(template('LargeStack'));
-    const dir = assetDirectory(fn);
+    const dir = assetDirectory(assembly, fn);
 
     expect(readdirSync(dir).sort()).toEqual([BUNDLE_FILE, TARGETS_FILE_NAME]);
     expect(
@@ -410,16 +278,21 @@ describe('the consumer app', () => {
 
 describe('the TypeScript example of docs/construct.md, in the consumer app', () => {
   let exampleAssembly: string;
+  let typeErrors: string[];
   beforeAll(() => {
     const example = join(consumer, 'example');
     mkdirSync(example);
     writeFileSync(join(example, 'example.ts'), docExample());
+    writeFileSync(join(example, 'wrong-props.ts'), WRONG_PROPS_TS);
     writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(EXAMPLE_TSCONFIG, null, 2));
     const env = cleanEnvironment({ PATH: consumerPath });
-    run('tsc (the example, against the installed declarations)', 'node', [TSC, '-p', 'tsconfig.json'], {
+    // wrong-props.ts must not compile, so tsc exits 1; it still writes example.js.
+    const tsc = spawnSync('node', [TSC, '-p', 'tsconfig.json', '--pretty', 'false'], {
       cwd: consumer,
       env,
+      encoding: 'utf8',
     });
+    typeErrors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((line) => / error TS\d+:/.test(line));
     exampleAssembly = join(consumer, 'example.out');
     // As the CDK CLI runs an app: CDK_OUTDIR set, the App synthesizes when the program ends.
     run('node example.js', 'node', [join('example-out', 'example.js')], {
@@ -428,7 +301,27 @@ describe('the TypeScript example of docs/construct.md, in the consumer app', () 
     });
   });
 
-  it('compiles in strict mode and synthesizes, with the construct and the additions it shows', () => {
+  it('compiles in strict mode against the installed declarations', () => {
+    expect(typeErrors.filter((line) => !line.startsWith('example/wrong-props.ts'))).toEqual([]);
+  });
+
+  it('gets real types from the declarations: a wrong, a missing and an unknown field are compile errors', () => {
+    const found = typeErrors.map((line) =>
+      /^example\/wrong-props\.ts\((\d+),\d+\): error (TS\d+)/.exec(line)?.slice(1),
+    );
+
+    expect(found).toEqual([
+      ['6', 'TS2322'],
+      ['7', 'TS2741'],
+      ['8', 'TS2561'],
+    ]);
+    expect(typeErrors.join('\n')).toMatch(/'clusterName' is missing/);
+    expect(typeErrors.join('\n')).toMatch(
+      /'retentionDays' does not exist .* Did you mean to write 'retentionInDays'\?/,
+    );
+  });
+
+  it('synthesizes, with the construct and the additions it shows', () => {
     const t = JSON.parse(readFileSync(join(exampleAssembly, 'DatabaseBackups.template.json'), 'utf8')) as CfnTemplate;
     const subscriptions = resourcesOf(t, 'AWS::SNS::Subscription').map(([, r]) => r.Properties);
 

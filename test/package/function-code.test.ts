@@ -24,6 +24,7 @@ import {
 } from '../../lib/constructs/function-code';
 import { SnapshotFunction } from '../../lib/constructs/snapshot-function';
 import { namedTargets, PROJECT_ID } from '../infra/helpers';
+import { assetDirectory, snapshotFunction, withoutCode, type CfnTemplate } from './support/templates';
 
 const dirs: string[] = [];
 function tempDir(prefix: string): string {
@@ -70,33 +71,6 @@ function functionStack(code: FunctionCode, targets: readonly Target[] = [{ proje
     code,
   });
   return { app, snapshotFunction, template: Template.fromStack(stack).toJSON() as CfnTemplate };
-}
-
-type CfnResource = { Type: string; Properties?: Record<string, unknown>; Metadata?: unknown };
-type CfnTemplate = { Resources: Record<string, CfnResource> };
-
-function functionResource(template: CfnTemplate): { id: string; resource: CfnResource } {
-  const found = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  expect(found).toHaveLength(1);
-  const [id, resource] = found[0]!;
-  return { id, resource };
-}
-
-/** The template without what may differ between the modes: the function's code and metadata. */
-function withoutCode(template: CfnTemplate): CfnTemplate {
-  const resources = Object.entries(template.Resources).map(([id, resource]) => {
-    const { Metadata: _metadata, ...rest } = resource;
-    if (rest.Type !== 'AWS::Lambda::Function') return [id, rest];
-    const { Code: _code, ...properties } = rest.Properties ?? {};
-    return [id, { ...rest, Properties: properties }];
-  });
-  return { ...template, Resources: Object.fromEntries(resources) as Record<string, CfnResource> };
-}
-
-function assetDirectory(app: App, template: CfnTemplate): string {
-  const { resource } = functionResource(template);
-  const key = (resource.Properties?.Code as { S3Key: string }).S3Key;
-  return join(app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
 }
 
 describe('locateFunctionCode', () => {
@@ -155,9 +129,9 @@ describe('the function in both modes', () => {
   });
 
   it('has the same runtime, architecture, handler, memory, timeout, environment, role and log group', () => {
-    const properties = functionResource(withoutCode(prebuilt.template)).resource.Properties;
+    const properties = snapshotFunction(withoutCode(prebuilt.template))[1].Properties;
 
-    expect(properties).toEqual(functionResource(withoutCode(source.template)).resource.Properties);
+    expect(properties).toEqual(snapshotFunction(withoutCode(source.template))[1].Properties);
     expect(properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -176,7 +150,7 @@ describe('the function in both modes', () => {
   });
 
   it('ships exactly the prebuilt index.js as the asset', () => {
-    const dir = assetDirectory(prebuilt.app, prebuilt.template);
+    const dir = assetDirectory(prebuilt.app.outdir, snapshotFunction(prebuilt.template)[1]);
 
     expect(readdirSync(dir)).toEqual([BUNDLE_FILE]);
     expect(readFileSync(join(dir, BUNDLE_FILE), 'utf8')).toBe(PREBUILT_SOURCE);
@@ -193,16 +167,17 @@ describe('the targets file with the prebuilt bundle', () => {
   });
 
   it('puts targets.json beside the unchanged index.js in the asset, named by ATLAS_TARGETS_FILE', () => {
-    const { app, template, snapshotFunction } = synthesized;
-    const dir = assetDirectory(app, template);
-    const variables = (functionResource(template).resource.Properties?.Environment as { Variables: object }).Variables;
+    const { app, template, snapshotFunction: construct } = synthesized;
+    const [, fn] = snapshotFunction(template);
+    const dir = assetDirectory(app.outdir, fn);
+    const variables = fn.Properties.Environment.Variables;
 
     expect(readdirSync(dir).sort()).toEqual([BUNDLE_FILE, TARGETS_FILE_NAME]);
     expect(readFileSync(join(dir, BUNDLE_FILE), 'utf8')).toBe(PREBUILT_SOURCE);
     expect(JSON.parse(readFileSync(join(dir, TARGETS_FILE_NAME), 'utf8'))).toEqual(targets);
     expect(variables).toMatchObject({ [ENV.targetsFile]: TARGETS_FILE_NAME });
     expect(variables).not.toHaveProperty(ENV.targets);
-    expect(snapshotFunction.targetsFile?.name).toBe(TARGETS_FILE_NAME);
+    expect(construct.targetsFile?.name).toBe(TARGETS_FILE_NAME);
   });
 
   it('leaves the package directory untouched', () => {
@@ -210,7 +185,7 @@ describe('the targets file with the prebuilt bundle', () => {
   });
 
   it('changes the asset hash when the targets change, and keeps it when they do not', () => {
-    const key = (t: CfnTemplate) => (functionResource(t).resource.Properties?.Code as { S3Key: string }).S3Key;
+    const key = (t: CfnTemplate) => snapshotFunction(t)[1].Properties.Code.S3Key;
     const same = functionStack({ kind: 'prebuilt', directory: bundle }, targets);
     const other = functionStack({ kind: 'prebuilt', directory: bundle }, namedTargets(301));
 
