@@ -1,8 +1,10 @@
 /**
- * One machine, the whole job: the Atlas simulator, the local Secrets Manager and SNS endpoints,
- * and the deployable bundle running in a Lambda-like child process wired to them only through
- * the environment the stack sets (DESIGN.md section 2) and the SDK's standard endpoint settings.
- * Used by `npm start`, the end-to-end tests and the benchmarks.
+ * One machine, the whole job (docs/local.md): the Atlas simulator, the local Secrets Manager, SNS
+ * and EventBridge Scheduler endpoints, and the deployable bundle running in a Lambda-like child
+ * process wired to them only through the environment the stack sets (docs/design.md, "Function
+ * environment") and the SDK's standard endpoint settings. Confirmation is on, as in a deployed
+ * stack: the follow-up checks the function schedules fire when the run's simulated clock reaches
+ * them (`advance`, `advanceUntilIdle`). Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import {
   atlasPreset,
@@ -15,7 +17,9 @@ import {
   type SimulatorSeed,
 } from './atlas-sim';
 import { startLocalAws, type LocalAws, type SecretSeed } from './aws';
+import { fireDue, type FireOptions, type FiredFollowUp } from './lambda/follow-ups';
 import { startFunction, type LocalFunction } from './lambda/runtime';
+import { VirtualClock } from './lambda/virtual-clock';
 import { ENV } from '../lambda/snapshot/contract';
 import type { Target } from '../lambda/snapshot/types';
 
@@ -25,6 +29,15 @@ export const LOCAL_FUNCTION_NAME = 'AtlasSnapshotScheduler-local';
 /** The defaults of a run that does not name its own (those of the project's example cdk.json). */
 export const LOCAL_RETENTION_DAYS = 7;
 export const LOCAL_DESCRIPTION = 'Scheduled on-demand snapshot (atlas-snapshot-scheduler)';
+/** The stack-owned schedule group of the follow-up checks, and what the stack passes with it. */
+export const LOCAL_SCHEDULE_GROUP = 'AtlasSnapshotScheduler-follow-ups';
+export const LOCAL_FOLLOW_UP_ROLE_NAME = 'AtlasSnapshotScheduler-follow-up';
+export const LOCAL_DEAD_LETTER_NAME = 'AtlasSnapshotScheduler-follow-up-dead-letters';
+/** The stack's defaults (docs/configuration.md, confirmation). */
+export const LOCAL_FIRST_CHECK_MINUTES = 5;
+export const LOCAL_MAX_HOURS = 12;
+/** advanceUntilIdle stops after this much simulated time even if schedules remain (the longest maxHours is 48). */
+const IDLE_LIMIT_MS = 49 * 3_600_000;
 
 export type SecretChoice = keyof typeof DEMO_SECRET_STRINGS | 'missing' | 'malformed' | 'binary';
 
@@ -43,11 +56,32 @@ export interface LocalRunOptions {
   retentionInDays?: number;
   /** SNAPSHOT_DESCRIPTION (default LOCAL_DESCRIPTION). */
   description?: string;
-  /** Extra simulator options (latency, rate limit, faults, ...); the preset supplies the seed. */
-  simulator?: AtlasSimulatorOptions;
-  /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL). */
+  /**
+   * Extra simulator options (latency, rate limit, faults, ...); the preset supplies the seed and
+   * the run its clock.
+   */
+  simulator?: Omit<AtlasSimulatorOptions, 'clock'>;
+  /**
+   * Completion confirmation as the stack sets it up (default on: a schedule group, the follow-up
+   * role, the dead-letter queue and CONFIRM_*); `false` leaves CONFIRM_* unset (confirmation off).
+   */
+  confirmation?: boolean | { firstCheckMinutes?: number; maxHours?: number; deadLetterQueue?: boolean };
+  /** The simulated time the run starts at (default: now). */
+  startAt?: number | string | Date;
+  /** The function's timeout in ms (default 60 s). */
+  timeoutMs?: number;
+  /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL, SNAPSHOT_PROMOTION). */
   env?: Record<string, string>;
   onLine?: (line: string) => void;
+}
+
+/** What the stack created for confirmation, as the function's environment names it. */
+export interface LocalConfirmation {
+  scheduleGroup: string;
+  roleArn: string;
+  deadLetterArn?: string;
+  firstCheckMinutes: number;
+  maxHours: number;
 }
 
 export interface LocalRun {
@@ -56,6 +90,21 @@ export interface LocalRun {
   fn: LocalFunction;
   topicArn: string;
   env: Record<string, string>;
+  /** The run's simulated time (the simulator, the Scheduler stand-in and the function read it). */
+  clock: VirtualClock;
+  /** Absent when confirmation is off. */
+  confirmation?: LocalConfirmation;
+  /** Every follow-up fired so far, in order. */
+  followUps: FiredFollowUp[];
+  /**
+   * Moves the simulated time `ms` forward, firing every follow-up that comes due on the way (in
+   * time order, each at its time), and returns them.
+   */
+  advance(ms: number, options?: FireOptions): Promise<FiredFollowUp[]>;
+  /** Fires follow-ups until none is scheduled (at most 49 simulated hours); the time stays at the last. */
+  advanceUntilIdle(options?: FireOptions): Promise<FiredFollowUp[]>;
+  /** Moves the simulated time to `at` (never backwards) without firing anything. */
+  setTime(at: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,18 +121,54 @@ function secretSeed(choice: SecretChoice, name: string): SecretSeed[] {
   }
 }
 
+function confirmationOf(options: LocalRunOptions, aws: LocalAws): LocalConfirmation | undefined {
+  if (options.confirmation === false) return undefined;
+  const settings = options.confirmation === true || options.confirmation === undefined ? {} : options.confirmation;
+  return {
+    scheduleGroup: LOCAL_SCHEDULE_GROUP,
+    roleArn: `arn:aws:iam::${aws.accountId}:role/${LOCAL_FOLLOW_UP_ROLE_NAME}`,
+    ...(settings.deadLetterQueue !== false
+      ? { deadLetterArn: `arn:aws:sqs:${aws.region}:${aws.accountId}:${LOCAL_DEAD_LETTER_NAME}` }
+      : {}),
+    firstCheckMinutes: settings.firstCheckMinutes ?? LOCAL_FIRST_CHECK_MINUTES,
+    maxHours: settings.maxHours ?? LOCAL_MAX_HOURS,
+  };
+}
+
+/** The CONFIRM_* variables the stack sets (docs/design.md, "Function environment"). */
+function confirmationEnv(confirmation: LocalConfirmation | undefined): Record<string, string> {
+  if (!confirmation) return {};
+  return {
+    [ENV.confirmScheduleGroup]: confirmation.scheduleGroup,
+    [ENV.confirmRoleArn]: confirmation.roleArn,
+    [ENV.confirmFirstCheckMinutes]: String(confirmation.firstCheckMinutes),
+    [ENV.confirmMaxHours]: String(confirmation.maxHours),
+    ...(confirmation.deadLetterArn !== undefined ? { [ENV.confirmDeadLetterArn]: confirmation.deadLetterArn } : {}),
+  };
+}
+
 export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
   const presetName = options.preset ?? 'default';
-  const simulatorOptions = presetOptions(presetName, options.simulator);
+  const clock = new VirtualClock(options.startAt);
+  const simulatorOptions = presetOptions(presetName, { ...options.simulator, clock });
   const sim = await startAtlasSimulator(
     options.seed !== undefined ? { ...simulatorOptions, seed: options.seed } : simulatorOptions,
   );
   const secretName = options.secretName ?? LOCAL_SECRET_NAME;
-  const aws = await startLocalAws({
-    secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
-    topics: [LOCAL_TOPIC_NAME],
-  });
+  let aws: LocalAws;
+  try {
+    aws = await startLocalAws({
+      secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
+      topics: [LOCAL_TOPIC_NAME],
+      scheduleGroups: [LOCAL_SCHEDULE_GROUP],
+      clock: () => clock.now(),
+    });
+  } catch (e: unknown) {
+    await sim.close();
+    throw e;
+  }
   const topicArn = aws.sns.topicArn(LOCAL_TOPIC_NAME);
+  const confirmation = confirmationOf(options, aws);
   const env: Record<string, string> = {
     ...aws.env,
     [ENV.secretId]: secretName,
@@ -92,6 +177,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     [ENV.retentionDays]: String(options.retentionInDays ?? LOCAL_RETENTION_DAYS),
     [ENV.description]: options.description ?? LOCAL_DESCRIPTION,
     [ENV.baseUrl]: sim.url,
+    ...confirmationEnv(confirmation),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.env,
   };
@@ -101,18 +187,51 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       bundlePath: options.bundlePath,
       env,
       functionName: LOCAL_FUNCTION_NAME,
+      region: aws.region,
+      accountId: aws.accountId,
+      clockOffsetMs: clock.offsetMs,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.onLine !== undefined ? { onLine: options.onLine } : {}),
     });
   } catch (e: unknown) {
     await Promise.all([sim.close(), aws.close()]);
     throw e;
   }
+  const followUps: FiredFollowUp[] = [];
+  const setTime = async (at: number) => {
+    clock.moveTo(at);
+    await fn.setClockOffset(clock.offsetMs);
+  };
+  const driver = {
+    scheduler: aws.scheduler,
+    fn,
+    roleArn: confirmation?.roleArn ?? '',
+    now: () => clock.now(),
+    waitUntil: setTime,
+  };
+  const fire = async (until: number, fireOptions: FireOptions = {}) => {
+    const fired = await fireDue(driver, until, fireOptions);
+    followUps.push(...fired);
+    return fired;
+  };
   return {
     sim,
     aws,
     fn,
     topicArn,
     env,
+    clock,
+    ...(confirmation ? { confirmation } : {}),
+    followUps,
+    advance: async (ms, fireOptions) => {
+      if (!(ms >= 0)) throw new RangeError(`advance: ${ms} ms`);
+      const until = clock.now() + ms;
+      const fired = await fire(until, fireOptions);
+      await setTime(until);
+      return fired;
+    },
+    advanceUntilIdle: (fireOptions) => fire(clock.now() + IDLE_LIMIT_MS, fireOptions),
+    setTime,
     close: async () => {
       await fn.close();
       await Promise.all([sim.close(), aws.close()]);
