@@ -25,6 +25,8 @@ import type { Target } from '../lambda/snapshot/types';
 
 export const LOCAL_SECRET_NAME = 'atlas/snapshot-scheduler';
 export const LOCAL_TOPIC_NAME = 'atlas-snapshot-notifications';
+/** The chat topic (Amazon Q Developer custom notifications), with `chat: true`. */
+export const LOCAL_CHAT_TOPIC_NAME = 'atlas-snapshot-chat';
 export const LOCAL_FUNCTION_NAME = 'AtlasSnapshotScheduler-local';
 /** The defaults of a run that does not name its own (those of the project's example cdk.json). */
 export const LOCAL_RETENTION_DAYS = 7;
@@ -66,6 +68,8 @@ export interface LocalRunOptions {
    * role, the dead-letter queue and CONFIRM_*); `false` leaves CONFIRM_* unset (confirmation off).
    */
   confirmation?: boolean | { firstCheckMinutes?: number; maxHours?: number; deadLetterQueue?: boolean };
+  /** A chat topic as the stack's `chat` option creates it (CHAT_TOPIC_ARN). Default false. */
+  chat?: boolean;
   /** The simulated time the run starts at (default: now). */
   startAt?: number | string | Date;
   /** The function's timeout in ms (default 60 s). */
@@ -89,6 +93,8 @@ export interface LocalRun {
   aws: LocalAws;
   fn: LocalFunction;
   topicArn: string;
+  /** With `chat`: the chat topic. */
+  chatTopicArn?: string;
   env: Record<string, string>;
   /** The run's simulated time (the simulator, the Scheduler stand-in and the function read it). */
   clock: VirtualClock;
@@ -159,7 +165,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   try {
     aws = await startLocalAws({
       secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
-      topics: [LOCAL_TOPIC_NAME],
+      topics: [LOCAL_TOPIC_NAME, ...(options.chat ? [LOCAL_CHAT_TOPIC_NAME] : [])],
       scheduleGroups: [LOCAL_SCHEDULE_GROUP],
       clock: () => clock.now(),
     });
@@ -168,6 +174,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     throw e;
   }
   const topicArn = aws.sns.topicArn(LOCAL_TOPIC_NAME);
+  const chatTopicArn = options.chat ? aws.sns.topicArn(LOCAL_CHAT_TOPIC_NAME) : undefined;
   const confirmation = confirmationOf(options, aws);
   const env: Record<string, string> = {
     ...aws.env,
@@ -178,6 +185,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     [ENV.description]: options.description ?? LOCAL_DESCRIPTION,
     [ENV.baseUrl]: sim.url,
     ...confirmationEnv(confirmation),
+    ...(chatTopicArn !== undefined ? { [ENV.chatTopicArn]: chatTopicArn } : {}),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.env,
   };
@@ -219,6 +227,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     aws,
     fn,
     topicArn,
+    ...(chatTopicArn !== undefined ? { chatTopicArn } : {}),
     env,
     clock,
     ...(confirmation ? { confirmation } : {}),

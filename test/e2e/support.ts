@@ -3,6 +3,8 @@
  * a local run per test closed after it, and readers of what crossed the wire (outcomes returned or
  * carried by a failed invocation, the messages the SNS stand-in received, the simulator's log).
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startLocalRun, type LocalRun, type LocalRunOptions } from '../../local/harness';
 import { findHandlerBundle } from '../../local/lambda/bundle';
 import type { InvokeResult } from '../../local/lambda/runtime';
@@ -81,4 +83,73 @@ export function logRecords(invocation: InvokeResult): Array<Record<string, unkno
 /** The follow-up a schedule carries (its Input). */
 export function followUpOf(input: string | undefined): Record<string, unknown> {
   return (JSON.parse(input ?? '{}') as { followUp: Record<string, unknown> }).followUp;
+}
+
+/**
+ * A loopback proxy that records every Authorization header the function sends before forwarding
+ * the request to the simulator (`forwardTo`, set once the run has started), so a test can look for
+ * those exact values anywhere the function writes. The simulator's own log never holds them. The
+ * Host header is kept, so the links Atlas answers point back at the proxy.
+ */
+export async function authorizationRecorder(): Promise<{
+  url: string;
+  headers: string[];
+  forwardTo(target: string): void;
+  close(): Promise<void>;
+}> {
+  const headers: string[] = [];
+  let target: string | undefined;
+  const server = http.createServer((req, res) => {
+    const auth = req.headers.authorization;
+    if (auth !== undefined) headers.push(auth);
+    if (target === undefined) return void res.writeHead(503).end();
+    const upstream = http.request(
+      `${target}${req.url ?? '/'}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.once('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    headers,
+    forwardTo: (url) => {
+      target = url;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Every credential form inside recorded Authorization headers: Basic values (and the secret they
+ * decode to), bearer tokens, and Digest `response`, `nonce` and `cnonce` values.
+ */
+export function credentialForms(headers: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const header of headers) {
+    const [scheme, rest = ''] = header.split(/ (.*)/s, 2) as [string, string?];
+    if (/^basic$/i.test(scheme)) {
+      forms.add(rest);
+      const decoded = Buffer.from(rest, 'base64').toString('utf8');
+      forms.add(decoded);
+      forms.add(decoded.slice(decoded.indexOf(':') + 1)); // the secret (the id before it is not one)
+    } else if (/^bearer$/i.test(scheme)) {
+      forms.add(rest);
+    } else if (/^digest$/i.test(scheme)) {
+      for (const [, name, value] of rest.matchAll(/(\w+)="?([^",]*)"?/g)) {
+        if (name === 'response' || name === 'nonce' || name === 'cnonce') forms.add(value!);
+      }
+    }
+  }
+  return [...forms].filter((f) => f.length >= 8);
 }
