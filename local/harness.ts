@@ -17,6 +17,13 @@ import {
   type SimulatorSeed,
 } from './atlas-sim';
 import { startLocalAws, type LocalAws, type SecretSeed } from './aws';
+import {
+  confirmationOf,
+  confirmationVariables,
+  resolveStackVariables,
+  type LocalConfirmation,
+  type LocalDeployment,
+} from './lambda/environment';
 import { fireDue, type FireOptions, type FiredFollowUp } from './lambda/follow-ups';
 import { startFunction, type LocalFunction } from './lambda/runtime';
 import { VirtualClock } from './lambda/virtual-clock';
@@ -54,6 +61,11 @@ export interface LocalRunOptions {
   secretName?: string;
   /** Default: the preset's targets. */
   targets?: Target[];
+  /**
+   * ATLAS_TARGETS_FILE instead of ATLAS_TARGETS: the name of the targets file next to the bundle
+   * (the stack writes one when the targets do not fit the environment); `targets` is then unused.
+   */
+  targetsFile?: string;
   /** SNAPSHOT_RETENTION_DAYS (default LOCAL_RETENTION_DAYS). */
   retentionInDays?: number;
   /** SNAPSHOT_DESCRIPTION (default LOCAL_DESCRIPTION). */
@@ -74,19 +86,19 @@ export interface LocalRunOptions {
   startAt?: number | string | Date;
   /** The function's timeout in ms (default 60 s). */
   timeoutMs?: number;
+  /**
+   * The function's variables exactly as a synthesized template has them (see readSynthesizedFunction):
+   * used instead of the ones built from the options above (secret name, targets, retention,
+   * description, confirmation, chat). Deploy-time values become the local stand-ins'; the secret is
+   * stored under the template's ATLAS_SECRET_ID; ATLAS_BASE_URL is the simulator whatever it says.
+   */
+  stackEnvironment?: Readonly<Record<string, unknown>>;
   /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL, SNAPSHOT_PROMOTION). */
   env?: Record<string, string>;
   onLine?: (line: string) => void;
 }
 
-/** What the stack created for confirmation, as the function's environment names it. */
-export interface LocalConfirmation {
-  scheduleGroup: string;
-  roleArn: string;
-  deadLetterArn?: string;
-  firstCheckMinutes: number;
-  maxHours: number;
-}
+export type { LocalConfirmation } from './lambda/environment';
 
 export interface LocalRun {
   sim: AtlasSimulator;
@@ -127,29 +139,44 @@ function secretSeed(choice: SecretChoice, name: string): SecretSeed[] {
   }
 }
 
-function confirmationOf(options: LocalRunOptions, aws: LocalAws): LocalConfirmation | undefined {
+/** The confirmation settings of a run built from options (not from a template). */
+function confirmationSettings(options: LocalRunOptions, deployment: LocalDeployment): LocalConfirmation | undefined {
   if (options.confirmation === false) return undefined;
   const settings = options.confirmation === true || options.confirmation === undefined ? {} : options.confirmation;
   return {
-    scheduleGroup: LOCAL_SCHEDULE_GROUP,
-    roleArn: `arn:aws:iam::${aws.accountId}:role/${LOCAL_FOLLOW_UP_ROLE_NAME}`,
-    ...(settings.deadLetterQueue !== false
-      ? { deadLetterArn: `arn:aws:sqs:${aws.region}:${aws.accountId}:${LOCAL_DEAD_LETTER_NAME}` }
-      : {}),
+    scheduleGroup: deployment.scheduleGroup,
+    roleArn: deployment.roleArn,
+    ...(settings.deadLetterQueue !== false ? { deadLetterArn: deployment.deadLetterArn } : {}),
     firstCheckMinutes: settings.firstCheckMinutes ?? LOCAL_FIRST_CHECK_MINUTES,
     maxHours: settings.maxHours ?? LOCAL_MAX_HOURS,
   };
 }
 
-/** The CONFIRM_* variables the stack sets (docs/design.md, "Function environment"). */
-function confirmationEnv(confirmation: LocalConfirmation | undefined): Record<string, string> {
-  if (!confirmation) return {};
+/** The function's own variables (docs/design.md, "Function environment"), as the stack would set them. */
+function functionVariables(options: LocalRunOptions, deployment: LocalDeployment): Record<string, string> {
+  if (options.stackEnvironment) return resolveStackVariables(options.stackEnvironment, deployment);
+  const presetName = options.preset ?? 'default';
   return {
-    [ENV.confirmScheduleGroup]: confirmation.scheduleGroup,
-    [ENV.confirmRoleArn]: confirmation.roleArn,
-    [ENV.confirmFirstCheckMinutes]: String(confirmation.firstCheckMinutes),
-    [ENV.confirmMaxHours]: String(confirmation.maxHours),
-    ...(confirmation.deadLetterArn !== undefined ? { [ENV.confirmDeadLetterArn]: confirmation.deadLetterArn } : {}),
+    [ENV.secretId]: options.secretName ?? LOCAL_SECRET_NAME,
+    [ENV.topicArn]: deployment.topicArn,
+    ...(options.targetsFile !== undefined
+      ? { [ENV.targetsFile]: options.targetsFile }
+      : { [ENV.targets]: JSON.stringify(options.targets ?? atlasPreset(presetName).targets) }),
+    [ENV.retentionDays]: String(options.retentionInDays ?? LOCAL_RETENTION_DAYS),
+    [ENV.description]: options.description ?? LOCAL_DESCRIPTION,
+    ...confirmationVariables(confirmationSettings(options, deployment)),
+    ...(deployment.chatTopicArn !== undefined ? { [ENV.chatTopicArn]: deployment.chatTopicArn } : {}),
+  };
+}
+
+/** The stand-ins' names for what the stack creates at deploy time. */
+function deploymentOf(aws: LocalAws, chat: boolean): LocalDeployment {
+  return {
+    topicArn: aws.sns.topicArn(LOCAL_TOPIC_NAME),
+    ...(chat ? { chatTopicArn: aws.sns.topicArn(LOCAL_CHAT_TOPIC_NAME) } : {}),
+    scheduleGroup: LOCAL_SCHEDULE_GROUP,
+    roleArn: `arn:aws:iam::${aws.accountId}:role/${LOCAL_FOLLOW_UP_ROLE_NAME}`,
+    deadLetterArn: `arn:aws:sqs:${aws.region}:${aws.accountId}:${LOCAL_DEAD_LETTER_NAME}`,
   };
 }
 
@@ -160,12 +187,14 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const sim = await startAtlasSimulator(
     options.seed !== undefined ? { ...simulatorOptions, seed: options.seed } : simulatorOptions,
   );
-  const secretName = options.secretName ?? LOCAL_SECRET_NAME;
+  const stackSecret = options.stackEnvironment?.[ENV.secretId];
+  const secretName = typeof stackSecret === 'string' ? stackSecret : (options.secretName ?? LOCAL_SECRET_NAME);
+  const chat = options.stackEnvironment ? ENV.chatTopicArn in options.stackEnvironment : options.chat === true;
   let aws: LocalAws;
   try {
     aws = await startLocalAws({
       secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
-      topics: [LOCAL_TOPIC_NAME, ...(options.chat ? [LOCAL_CHAT_TOPIC_NAME] : [])],
+      topics: [LOCAL_TOPIC_NAME, ...(chat ? [LOCAL_CHAT_TOPIC_NAME] : [])],
       scheduleGroups: [LOCAL_SCHEDULE_GROUP],
       clock: () => clock.now(),
     });
@@ -173,24 +202,18 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     await sim.close();
     throw e;
   }
-  const topicArn = aws.sns.topicArn(LOCAL_TOPIC_NAME);
-  const chatTopicArn = options.chat ? aws.sns.topicArn(LOCAL_CHAT_TOPIC_NAME) : undefined;
-  const confirmation = confirmationOf(options, aws);
-  const env: Record<string, string> = {
-    ...aws.env,
-    [ENV.secretId]: secretName,
-    [ENV.topicArn]: topicArn,
-    [ENV.targets]: JSON.stringify(options.targets ?? atlasPreset(presetName).targets),
-    [ENV.retentionDays]: String(options.retentionInDays ?? LOCAL_RETENTION_DAYS),
-    [ENV.description]: options.description ?? LOCAL_DESCRIPTION,
-    [ENV.baseUrl]: sim.url,
-    ...confirmationEnv(confirmation),
-    ...(chatTopicArn !== undefined ? { [ENV.chatTopicArn]: chatTopicArn } : {}),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...options.env,
-  };
+  const deployment = deploymentOf(aws, chat);
+  const { topicArn, chatTopicArn } = deployment;
+  let env: Record<string, string>;
   let fn: LocalFunction;
   try {
+    env = {
+      ...aws.env,
+      ...functionVariables(options, deployment),
+      [ENV.baseUrl]: sim.url,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...options.env,
+    };
     fn = await startFunction({
       bundlePath: options.bundlePath,
       env,
@@ -205,6 +228,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     await Promise.all([sim.close(), aws.close()]);
     throw e;
   }
+  const confirmation = confirmationOf(env, { firstCheckMinutes: LOCAL_FIRST_CHECK_MINUTES, maxHours: LOCAL_MAX_HOURS });
   const followUps: FiredFollowUp[] = [];
   const setTime = async (at: number) => {
     clock.moveTo(at);

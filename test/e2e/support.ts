@@ -21,8 +21,8 @@ export function bundlePath(): string {
   return bundle;
 }
 
-/** Starts local runs for the tests of one file and closes each after its test. */
-export function localRuns(): (options?: Omit<LocalRunOptions, 'bundlePath'>) => Promise<LocalRun> {
+/** Starts local runs (on the cdk.out bundle unless told) for the tests of one file, closing each after its test. */
+export function localRuns(): (options?: Partial<LocalRunOptions>) => Promise<LocalRun> {
   const open: LocalRun[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((r) => r.close()));

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { confirmationOf, resolveStackVariables } from '../../local/lambda/environment';
 import { startFunction, type LocalFunction } from '../../local/lambda/runtime';
 import { VirtualClock } from '../../local/lambda/virtual-clock';
 
@@ -177,5 +178,52 @@ describe('the virtual clock', () => {
     expect(clock.offsetMs).toBe(9_000 - real);
     expect(() => clock.advance(-1)).toThrow(RangeError);
     expect(new VirtualClock(undefined, () => real).offsetMs).toBe(0);
+  });
+});
+
+describe("a template's function variables in a local run", () => {
+  const deployment = {
+    topicArn: 'arn:aws:sns:us-east-1:123456789012:local',
+    scheduleGroup: 'local-group',
+    roleArn: 'arn:aws:iam::123456789012:role/local',
+    deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:local-dlq',
+  };
+
+  it('keeps the strings and gives each deploy-time value the local one of its variable', () => {
+    const env = resolveStackVariables(
+      {
+        ATLAS_SECRET_ID: 'atlas/x',
+        SNS_TOPIC_ARN: { Ref: 'Topic' },
+        CONFIRM_SCHEDULE_GROUP: { Ref: 'Group' },
+        CONFIRM_ROLE_ARN: { 'Fn::GetAtt': ['Role', 'Arn'] },
+        CONFIRM_DEAD_LETTER_ARN: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+        CONFIRM_FIRST_CHECK_MINUTES: '10',
+      },
+      deployment,
+    );
+
+    expect(env).toEqual({
+      ATLAS_SECRET_ID: 'atlas/x',
+      SNS_TOPIC_ARN: deployment.topicArn,
+      CONFIRM_SCHEDULE_GROUP: 'local-group',
+      CONFIRM_ROLE_ARN: deployment.roleArn,
+      CONFIRM_DEAD_LETTER_ARN: deployment.deadLetterArn,
+      CONFIRM_FIRST_CHECK_MINUTES: '10',
+    });
+    expect(confirmationOf(env, { firstCheckMinutes: 5, maxHours: 12 })).toEqual({
+      scheduleGroup: 'local-group',
+      roleArn: deployment.roleArn,
+      deadLetterArn: deployment.deadLetterArn,
+      firstCheckMinutes: 10,
+      maxHours: 12,
+    });
+  });
+
+  it('refuses a deploy-time value in a variable it does not know, and one the run has no stand-in for', () => {
+    expect(() => resolveStackVariables({ SOMETHING_NEW: { Ref: 'X' } }, deployment)).toThrow(
+      'SOMETHING_NEW holds a deploy-time value ({"Ref":"X"}) a local run cannot resolve',
+    );
+    expect(() => resolveStackVariables({ CHAT_TOPIC_ARN: { Ref: 'Chat' } }, deployment)).toThrow(/CHAT_TOPIC_ARN/);
+    expect(confirmationOf({ CONFIRM_SCHEDULE_GROUP: 'g' }, { firstCheckMinutes: 5, maxHours: 12 })).toBeUndefined();
   });
 });
