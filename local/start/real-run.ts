@@ -118,7 +118,7 @@ export async function runReal(options: RealOptions, io: Io, style: Style): Promi
     print(io, formatInvocation(result, style));
     print(io, accessListAdvice(outcomes, style));
     print(io, realModeHints(outcomes, style));
-    const failed = hasError([{ label: 'console', result, outcomes }]);
+    const failed = hasError([{ label: 'console', ok: result.ok, outcomes }]);
     const code = failed ? 1 : 0;
     print(io, [
       row('counts', `${formatCounts(counts)}${capture ? ' (captured locally)' : ''}`, style),

@@ -66,16 +66,33 @@ describe('notifications', () => {
     expect(stage(r, 'summary')).toEqual([]);
   });
 
-  it('27 messages in at most ceil(27/10) + 1 PublishBatch requests of at most 10 entries each', async () => {
+  it('outcomes known at once: 27 messages in at most ceil(27/10) + 1 PublishBatch requests of at most 10 entries', async () => {
+    const r = await start({
+      preset: 'default',
+      secret: 'missing',
+      targets: [...CLUSTERS, 'Missing'].map((clusterName) => ({ projectId: DEMO_PROJECT_ID, clusterName })),
+    });
+
+    await r.fn.invoke(SCHEDULED_EVENT);
+
+    const attempts = r.aws.sns.attempts;
+    expect(messages(r)).toHaveLength(27);
+    expect(attempts.every((a) => a.action === 'PublishBatch' && a.status === 200)).toBe(true);
+    expect(attempts.length).toBeLessThanOrEqual(Math.ceil(27 / 10) + 1);
+    expect(Math.max(...attempts.map((a) => a.entries ?? 0))).toBeLessThanOrEqual(10);
+  });
+
+  it('outcomes as targets finish: every message in PublishBatch requests of at most 10 entries, batched', async () => {
     const r = await fleet();
 
     await r.fn.invoke(SCHEDULED_EVENT);
 
     const attempts = r.aws.sns.attempts;
     expect(attempts.every((a) => a.action === 'PublishBatch' && a.status === 200)).toBe(true);
-    expect(attempts.length).toBeLessThanOrEqual(Math.ceil(27 / 10) + 1);
     expect(Math.max(...attempts.map((a) => a.entries ?? 0))).toBeLessThanOrEqual(10);
     expect(attempts.reduce((n, a) => n + (a.entries ?? 0), 0)).toBe(27);
+    // How many depends on how the outcomes spread in time (a partial batch waits a short linger).
+    expect(attempts.length).toBeLessThan(27 / 2);
   });
 
   it('the chat topic gets Amazon Q Developer custom notifications (version 1.0) with the same attributes', async () => {

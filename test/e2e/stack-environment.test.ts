@@ -106,7 +106,8 @@ describe('the environment the stack gives the function', () => {
       expect(r.sim.log.entries({ endpoint: 'takeSnapshot', status: 200 })).toHaveLength(210);
       expect(stage(r, 'summary')[0]!.doc.counts).toEqual({ SUCCESS: 210, SKIPPED: 0, ERROR: 0 });
       expect(r.aws.scheduler.schedules()).toHaveLength(210);
-      expect(r.aws.sns.attempts.length).toBeLessThanOrEqual(Math.ceil(211 / 10) + 1);
+      // Batched as outcomes finish: far fewer requests than messages (the exact bound is in notifications.test.ts).
+      expect(r.aws.sns.attempts.length).toBeLessThan(211 / 5);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
