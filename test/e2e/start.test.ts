@@ -290,6 +290,8 @@ describe('npm start', () => {
       ['--scenario', 'dry-run'],
       ['--secret', 'missing'],
       ['--event', '{"dryRun":"yes"}'],
+      ['--scenario', 'snapshot-fails'],
+      ['--scenario', 'deprecated'],
     ];
 
     for (const argv of runs) {
@@ -304,7 +306,15 @@ describe('npm start', () => {
 
     expect([...seen].filter((message) => !events.has(message))).toEqual([]);
     expect([...seen]).toEqual(
-      expect.arrayContaining([LogEvents.run, LogEvents.outcome, LogEvents.atlasRetry, LogEvents.secretUnusable]),
+      expect.arrayContaining([
+        LogEvents.run,
+        LogEvents.outcome,
+        LogEvents.atlasRetry,
+        LogEvents.secretUnusable,
+        LogEvents.followUpScheduled,
+        LogEvents.followUpCheck,
+        LogEvents.atlasVersionNotice,
+      ]),
     );
   });
 });
