@@ -19,11 +19,27 @@ export class SetupError extends Error {
 export const REAL_FUNCTION_NAME = 'AtlasSnapshotScheduler-check';
 export const REAL_DESCRIPTION = 'On-demand snapshot (atlas-snapshot-scheduler, npm start --real)';
 export const REAL_RETENTION_DAYS = '7';
+/**
+ * Confirmation in a real run (docs/local.md): the follow-up schedules go to a local Scheduler
+ * stand-in, never to the user's account, under a stand-in account, group and role; the checks
+ * come 1, 3, 7 and 15 minutes after the request (first check 1 minute, doubling).
+ */
+export const REAL_STAND_IN_ACCOUNT = '000000000000';
+export const REAL_SCHEDULE_GROUP = 'npm-start-follow-ups';
+export const REAL_FOLLOW_UP_ROLE_ARN = `arn:aws:iam::${REAL_STAND_IN_ACCOUNT}:role/npm-start-follow-up`;
+export const REAL_FIRST_CHECK_MINUTES = 1;
+/** How long a real run with --take-snapshot waits for the snapshot by default (--confirm-minutes). */
+export const DEFAULT_CONFIRM_MINUTES = 15;
 
 /** Where the captured messages go when no --topic-arn is given. */
 export interface CaptureEndpoint {
   endpoint: string;
   topicArn: string;
+}
+
+/** The local Scheduler stand-in the follow-up schedules of a real run go to. */
+export interface SchedulerEndpoint {
+  endpoint: string;
 }
 
 export interface RealRun {
@@ -42,12 +58,13 @@ function inheritable(name: string): boolean {
 /**
  * The function's environment and event for a real run. The user's environment passes through
  * (AWS_PROFILE, credentials, HOME for ~/.aws) except endpoint overrides and the function's own
- * variables; only AWS_ENDPOINT_URL_SNS is set, and only when the messages are captured locally.
+ * variables; only AWS_ENDPOINT_URL_SNS is set, and only when the messages are captured locally,
+ * and AWS_ENDPOINT_URL_SCHEDULER with CONFIRM_*, only when follow-up checks go to a local stand-in.
  */
 export function buildRealRun(
   options: RealOptions,
   parentEnv: Record<string, string | undefined>,
-  resolved: { region: string; capture?: CaptureEndpoint },
+  resolved: { region: string; capture?: CaptureEndpoint; scheduler?: SchedulerEndpoint },
 ): RealRun {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(parentEnv)) {
@@ -68,6 +85,15 @@ export function buildRealRun(
   });
   if (options.atlasBaseUrl !== undefined) env[ENV.baseUrl] = options.atlasBaseUrl;
   if (options.topicArn === undefined && resolved.capture) env.AWS_ENDPOINT_URL_SNS = resolved.capture.endpoint;
+  if (resolved.scheduler) {
+    Object.assign(env, {
+      AWS_ENDPOINT_URL_SCHEDULER: resolved.scheduler.endpoint,
+      [ENV.confirmScheduleGroup]: REAL_SCHEDULE_GROUP,
+      [ENV.confirmRoleArn]: REAL_FOLLOW_UP_ROLE_ARN,
+      [ENV.confirmFirstCheckMinutes]: String(REAL_FIRST_CHECK_MINUTES),
+      [ENV.confirmMaxHours]: '1',
+    });
+  }
   return { env, event: { ...options.event, dryRun: !options.takeSnapshot } };
 }
 

@@ -6,11 +6,13 @@
  * - `commit-then-503`: process the request for real (a snapshot is created) but answer 503, the
  *   case where a client must not blindly repeat a POST;
  * - `race`: another client takes an on-demand snapshot just before this take-snapshot request is
- *   processed, so Atlas's own guard answers `UNFINISHED_ON_DEMAND_SNAPSHOT`.
+ *   processed, so Atlas's own guard answers `UNFINISHED_ON_DEMAND_SNAPSHOT`;
+ * - `gzip-bomb`: a 200 whose gzip body decodes to 64 MiB (see hostile.ts), without touching state;
+ * - `endless-body`: a 200 whose body never ends, without touching state.
  */
 import type { EndpointName } from './routes';
 
-export type FaultKind = 'error' | 'hang' | 'reset' | 'commit-then-503' | 'race';
+export type FaultKind = 'error' | 'hang' | 'reset' | 'commit-then-503' | 'race' | 'gzip-bomb' | 'endless-body';
 
 export interface FaultSpec {
   kind: FaultKind;

@@ -12,6 +12,7 @@ import { CredentialStore, type Principal, authKindOf, normalizeIp } from './auth
 import { type Clock, systemClock } from './clock';
 import { AtlasApiError, atlasErrors } from './errors';
 import { type FaultSpec, FaultPlan } from './faults';
+import { writeEndlessBody, writeGzipBomb } from './hostile';
 import { ApiRateLimits } from './limits';
 import { handleRevoke, handleToken } from './oauth';
 import { TokenBucketLimiter } from './rate-limit';
@@ -165,6 +166,15 @@ async function onRequest(runtime: Runtime, req: IncomingMessage, res: ServerResp
   if (fault?.kind === 'hang' || fault?.kind === 'reset') {
     if (fault.kind === 'reset') req.socket.resetAndDestroy();
     runtime.options.onRequest?.({ ...entry });
+    return;
+  }
+  if (fault?.kind === 'gzip-bomb' || fault?.kind === 'endless-body') {
+    await readBody(req).catch(() => '');
+    entry.status = 200;
+    runtime.options.onRequest?.({ ...entry });
+    const contentType = headerValue(req, 'accept') ?? 'application/json';
+    if (fault.kind === 'gzip-bomb') await writeGzipBomb(res, contentType);
+    else writeEndlessBody(res, contentType);
     return;
   }
   const answer = await answerFor(runtime, req, method, url, route, entry, fault);

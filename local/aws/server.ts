@@ -46,7 +46,10 @@ export interface LocalAwsOptions {
   scheduleGroups?: string[];
   /** Added before every answer (real time). Default 0. */
   latencyMs?: number;
-  /** Creation times of schedules (epoch ms). Default Date.now. */
+  /**
+   * The services' time (epoch ms): creation times of schedules and every answer's `Date` header
+   * (the SDK corrects its signing clock by it, and retries an error it corrected for). Default Date.now.
+   */
   clock?: () => number;
 }
 
@@ -81,6 +84,7 @@ export interface LocalAws {
 }
 
 interface Context {
+  clock: () => number;
   secretsManager: SecretsManagerStandIn;
   sns: SnsStandIn;
   scheduler: SchedulerStandIn;
@@ -101,6 +105,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const context: Context = {
+    clock: options.clock ?? Date.now,
     secretsManager: new SecretsManagerStandIn(region, accountId),
     sns: new SnsStandIn(region, accountId),
     scheduler: new SchedulerStandIn(region, accountId, options.clock),
@@ -114,7 +119,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const server = await listen(
     (req, res) =>
       void onRequest(context, req, res).catch(() => {
-        if (!res.headersSent && !res.destroyed) write(res, jsonError('InternalFailure', 500, 'local stand-in failure'));
+        if (!res.headersSent && !res.destroyed)
+          write(res, jsonError('InternalFailure', 500, 'local stand-in failure'), context.clock);
       }),
     options.host,
     options.port,
@@ -155,7 +161,8 @@ async function onRequest(context: Context, req: IncomingMessage, res: ServerResp
   try {
     body = await readBody(req, MAX_AWS_BODY_BYTES);
   } catch (error: unknown) {
-    if (error instanceof BodyTooLargeError) return write(res, jsonError('RequestEntityTooLarge', 413, error.message));
+    if (error instanceof BodyTooLargeError)
+      return write(res, jsonError('RequestEntityTooLarge', 413, error.message), context.clock);
     throw error;
   }
   const scope = parseSigV4(headerValue(req, 'authorization'));
@@ -171,7 +178,7 @@ async function onRequest(context: Context, req: IncomingMessage, res: ServerResp
   const routed = route(context, req, request);
   if (!('service' in routed)) {
     record.status = routed.status;
-    return write(res, routed);
+    return write(res, routed, context.clock);
   }
   record.service = routed.service;
   record.operation = routed.operation;
@@ -186,7 +193,7 @@ async function onRequest(context: Context, req: IncomingMessage, res: ServerResp
   record.status = answer.status;
   const latency = context.serviceLatencyMs[routed.service] ?? context.latencyMs;
   if (latency > 0) await sleep(latency);
-  write(res, answer);
+  write(res, answer, context.clock);
 }
 
 function route(context: Context, req: IncomingMessage, request: AwsRequest): Routed | AwsAnswer {
@@ -298,8 +305,12 @@ function jsonError(type: string, status: number, message: string): AwsAnswer {
   };
 }
 
-function write(res: ServerResponse, answer: AwsAnswer): void {
+function write(res: ServerResponse, answer: AwsAnswer, clock: () => number): void {
   if (res.destroyed) return;
-  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) });
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    Date: new Date(clock()).toUTCString(),
+    'Content-Length': String(Buffer.byteLength(answer.body)),
+  });
   res.end(answer.body);
 }

@@ -6,6 +6,10 @@ export interface Counts {
   atlasCalls?: number;
   secretReads?: number;
   publishes?: number;
+  /** One-time follow-up schedules the function created (CreateSchedule answered 200). */
+  schedulesCreated?: number;
+  /** Follow-up checks that fired (invocations by a schedule). */
+  followUpChecks?: number;
 }
 
 export function formatCounts(counts: Counts): string {
@@ -15,6 +19,8 @@ export function formatCounts(counts: Counts): string {
   if (counts.secretReads !== undefined) parts.push(plural(counts.secretReads, 'secret read'));
   if (counts.publishes !== undefined)
     parts.push(plural(counts.publishes, 'SNS publish').replace(/publishs$/, 'publishes'));
+  if (counts.schedulesCreated !== undefined) parts.push(`${plural(counts.schedulesCreated, 'schedule')} created`);
+  if (counts.followUpChecks !== undefined) parts.push(plural(counts.followUpChecks, 'follow-up check'));
   return parts.join(', ');
 }
 

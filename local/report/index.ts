@@ -7,6 +7,7 @@
 export * from './advice';
 export * from './atlas-calls';
 export * from './counts';
+export * from './follow-ups';
 export * from './log-lines';
 export * from './notifications';
 export * from './results';

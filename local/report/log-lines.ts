@@ -147,7 +147,15 @@ export const LOG_RENDERERS: { readonly [E in LogEvent]: Renderer | null } = {
   [LogEvents.run]: runLine,
   [LogEvents.expanded]: ({ record, style }) => {
     const clusters = Array.isArray(record.clusters) ? record.clusters.map(str) : [];
-    return [row('decide', `*: the project has ${clusters.length} cluster(s): ${clusters.join(', ')}`, style)];
+    const projects = Array.isArray(record.projects) ? record.projects.length : 0;
+    const more = typeof record.moreClusters === 'number' ? ` and ${record.moreClusters} more` : '';
+    const count = clusters.length + (typeof record.moreClusters === 'number' ? record.moreClusters : 0);
+    const where =
+      typeof record.selector === 'string' && record.selector.startsWith('*/')
+        ? `${projects + (typeof record.moreProjects === 'number' ? record.moreProjects : 0)} project(s) hold`
+        : 'the project has';
+    const who = typeof record.selector === 'string' ? record.selector.replace(/^[a-f0-9]{24}/, shortProject) : '*';
+    return [row('decide', `${who}: ${where} ${count} matching cluster(s): ${clusters.join(', ')}${more}`, style)];
   },
   [LogEvents.listingFailed]: failed,
   [LogEvents.projectsListingFailed]: ({ record, style }) => [
@@ -186,7 +194,7 @@ export const LOG_RENDERERS: { readonly [E in LogEvent]: Renderer | null } = {
   [LogEvents.followUpScheduled]: ({ record, style, who }) => [
     row(
       'confirm',
-      `${who}: follow-up check scheduled: ${facts(record, ['name', 'attempt', 'at', 'snapshotId'])}`,
+      `${who}: follow-up check scheduled: ${facts(record, ['name', 'attempt', 'at', 'snapshotId'])}${record.result === 'exists' ? ' (it already existed: a repeated invocation, no second chain)' : ''}`,
       style,
     ),
   ],
@@ -194,15 +202,23 @@ export const LOG_RENDERERS: { readonly [E in LogEvent]: Renderer | null } = {
     row('confirm', `${who}: follow-up check could not be scheduled: ${errorMessage(record.error)}`, style, style.red),
   ],
   [LogEvents.followUpCheck]: ({ record, style, who }) => [
-    row('confirm', `${who}: follow-up check: ${facts(record, ['snapshotId', 'attempt', 'snapshotStatus'])}`, style),
+    row(
+      'confirm',
+      record.snapshotStatus === undefined
+        ? `${who}: follow-up check ${str(record.attempt)}: reading snapshot ${str(record.snapshotId)}`
+        : `${who}: Atlas says ${str(record.snapshotStatus)}${record.decision !== undefined ? ` -> ${str(record.decision)}` : ''}`,
+      style,
+    ),
   ],
   [LogEvents.snapshotPromoted]: ({ record, style, who }) => [
-    row(
-      'promote',
-      `${who}: snapshot ${str(record.snapshotId)} kept ${retention(record.promotedTo)}${record.expiresAt !== undefined ? ` (expires ${str(record.expiresAt)})` : ''}`,
-      style,
-      style.green,
-    ),
+    record.promoted === false
+      ? row('promote', `${who}: snapshot ${str(record.snapshotId)} not promoted: ${str(record.reason)}`, style)
+      : row(
+          'promote',
+          `${who}: snapshot ${str(record.snapshotId)} kept ${retention(record.promotedTo)}${record.expiresAt !== undefined ? ` (expires ${str(record.expiresAt)})` : ''}`,
+          style,
+          style.green,
+        ),
   ],
   [LogEvents.promotionRefused]: ({ record, style, who }) => [
     row(
@@ -213,9 +229,8 @@ export const LOG_RENDERERS: { readonly [E in LogEvent]: Renderer | null } = {
     ),
   ],
   [LogEvents.outcome]: outcomeLine,
-  [LogEvents.summary]: ({ record, style }) => [
-    row('summary', `run summary: ${facts(record, ['status', 'counts', 'targets'])}`, style),
-  ],
+  // The summary message itself is shown with its lines (notifications.ts); this is the decision.
+  [LogEvents.summary]: ({ record, style }) => [row('decide', `run summary: ${str(record.detail)}`, style)],
   [LogEvents.notificationFailed]: ({ record, style, who }) => [
     row('notify', `${who}: could not be published: ${errorMessage(record.error)}`, style, style.red),
   ],
@@ -241,9 +256,14 @@ export function formatUnknownRecord(record: LogRecord, style: Style = PLAIN): st
   return [row(label, `${who === 'run' ? '' : `${who}: `}${str(record.message)}${error}`, style, colour)];
 }
 
-/** The target a line is about: its cluster name, or `run`. */
+/** `65a1b2c3d4e5f60718293a4b` -> `65a1...3a4b`, as the Atlas call lines shorten it. */
+const shortProject = (id: string): string => (/^[a-f0-9]{24}$/.test(id) ? `${id.slice(0, 4)}...${id.slice(-4)}` : id);
+
+/** The target a line is about: its cluster name (`<project>/*` for a selector), or `run`. */
 function subjectOf(record: LogRecord): string {
-  return typeof record.clusterName === 'string' ? record.clusterName : 'run';
+  if (typeof record.clusterName !== 'string') return 'run';
+  if (record.clusterName === '*' && typeof record.projectId === 'string') return `${shortProject(record.projectId)}/*`;
+  return record.clusterName;
 }
 
 /**

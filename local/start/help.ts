@@ -31,10 +31,13 @@ const INDENT = ' '.repeat(24);
 export const HELP = `npm start: run the deployable function on this machine, end to end
 
 Builds the bundle exactly as "cdk synth" does, starts a local Atlas Admin API simulator and
-local Secrets Manager + SNS endpoints, invokes the bundle (in a Lambda-like process) with a
-scheduled event and then a console event, and prints each Atlas call, each decision, each
-notification (subject and e-mail body), what the invocation returned and the call counts.
-Nothing leaves this machine.
+local Secrets Manager, SNS and EventBridge Scheduler endpoints, and runs the whole life of a
+snapshot with the bundle in a Lambda-like process: the scheduled run requests it (and creates
+its first follow-up schedule), a console run right after finds it in progress, then a simulated
+clock moves to each follow-up schedule, which invokes the function to confirm the snapshot
+completed (or failed, or never finished). Prints each Atlas call, each decision, each
+notification (subject and e-mail body; the run summary as its lines), what each invocation
+returned and the counts. Nothing leaves this machine.
 
 Usage: npm start [-- options]   (options go after "--": npm keeps the ones before it for itself)
 
@@ -74,6 +77,11 @@ Real run (--real): the same bundle against real AWS and Atlas, before you deploy
       --region REGION   AWS region of the secret (default: AWS_REGION / your profile)
       --take-snapshot   really request on-demand snapshots; without it the run is a DRY RUN
                         (authenticates, reads each cluster and its snapshots, requests nothing)
+      --confirm-minutes N
+                        with --take-snapshot: wait up to N minutes (default 15, at most 60; 0 = do
+                        not wait) for the follow-up checks, run in this process 1, 3, 7 and 15
+                        minutes after the request; their schedules go to a local stand-in, never
+                        to your account. Still pending after that: said plainly, look in Atlas
       --event JSON      extra console-event fields (retentionInDays, description)
 
 Exit codes:
@@ -89,6 +97,9 @@ Examples:
   npm start -- --config cdk
   npm start -- --scenario dry-run
   npm start -- --scenario pending
+  npm start -- --scenario never-finishes
+  npm start -- --scenario promotion
+  npm start -- --scenario many-projects
   npm start -- --scenario rate-limited
   npm start -- --scenario missing-cluster --strict
   npm start -- --secret apiKey

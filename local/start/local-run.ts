@@ -1,31 +1,31 @@
 /**
- * A local run: the bundle against the Atlas simulator and the local Secrets Manager / SNS
- * endpoints, step by step (each step an invocation), with the account of each step and a summary.
- * What runs comes from a plan: a built-in scenario, or the user's own configuration (--config).
+ * A local run (docs/local.md): the bundle against the Atlas simulator and the local Secrets
+ * Manager, SNS and Scheduler endpoints, step by step (local/start/steps.ts), with the account of
+ * each step and a summary. What runs comes from a plan: a built-in scenario, or the user's own
+ * configuration (--config), whose function environment is built by the stack's own rules.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { atlasPreset, type PresetName, type SimulatorSeed } from '../atlas-sim';
 import {
   LOCAL_DESCRIPTION,
   LOCAL_RETENTION_DAYS,
+  LOCAL_SCHEDULE_GROUP,
   LOCAL_SECRET_NAME,
   LOCAL_TOPIC_NAME,
   startLocalRun,
   type LocalRun,
 } from '../harness';
 import {
-  accessListAdvice,
   callFromLogEntry,
   continuation,
   formatAtlasCall,
   formatCounts,
-  formatInvocation,
   formatLogLine,
-  formatNotification,
   heading,
-  outcomesOf,
   plural,
   row,
-  subtractCounts,
   type Counts,
   type Style,
 } from '../report';
@@ -33,9 +33,10 @@ import type { Target } from '../../lambda/snapshot/types';
 import { bundleFacts, prepareBundle } from './bundle';
 import { print, withResource, type Io } from './io';
 import { isConfigRun, SECRET_CHOICES, type ConfigOptions, type LocalOptions, type ScenarioOptions } from './options';
-import { configSteps, loadOwnConfig, seedForTargets } from './own-config';
+import { configEnvironment, configSteps, loadOwnConfig, seedForTargets } from './own-config';
 import { startScenario, withConsoleEvent, type Step } from './scenarios';
-import { hasError, summaryRows, targetsText, type Invocation } from './summary';
+import { LiveOutput, runStep, type StepContext } from './steps';
+import { hasError, summaryRows, targetsText, type StepResult } from './summary';
 
 /** Everything a local run needs to know before it starts. */
 interface LocalPlan {
@@ -52,6 +53,14 @@ interface LocalPlan {
   steps: Step[];
   /** The summary heading's subject, e.g. `scenario default, secret serviceAccount`. */
   subject: string;
+  /** Extra function environment (a scenario's SNAPSHOT_PROMOTION). */
+  env?: Record<string, string>;
+  /** The simulated time the run starts at. */
+  startAt?: number;
+  /** A configuration's function variables as the stack builds them (instead of the settings above). */
+  stackEnvironment?: Record<string, unknown>;
+  /** The targets file the stack would write into the bundle (with stackEnvironment, when they do not fit). */
+  targetsFile?: { name: string; json: string };
 }
 
 /** The steps, with `--event` in place of the console step's event when given. */
@@ -77,6 +86,8 @@ function scenarioPlan(options: ScenarioOptions, style: Style): LocalPlan {
     secretName: LOCAL_SECRET_NAME,
     steps: withEvent(scenario.steps, options),
     subject: `scenario ${scenario.name}, secret ${options.secret}`,
+    ...(scenario.env !== undefined ? { env: scenario.env } : {}),
+    ...(scenario.startAt !== undefined ? { startAt: scenario.startAt(Date.now()) } : {}),
   };
 }
 
@@ -85,6 +96,7 @@ function configPlan(options: ConfigOptions, style: Style): LocalPlan {
   const { seed, projects } = seedForTargets(config.targets);
   const byArn = config.secretName.startsWith('arn:');
   const secretName = byArn ? LOCAL_SECRET_NAME : config.secretName;
+  const environment = configEnvironment(config, secretName);
   const unused = [
     ...(byArn ? [`secretName (an ARN: the demo secret is stored as ${secretName})`] : []),
     ...(config.atlasBaseUrl !== undefined ? [`atlasBaseUrl (the simulator answers instead)`] : []),
@@ -112,6 +124,8 @@ function configPlan(options: ConfigOptions, style: Style): LocalPlan {
     secretName,
     steps: withEvent(configSteps(config), options),
     subject: `configuration ${file}, secret ${options.secret}`,
+    stackEnvironment: environment.variables,
+    ...(environment.targetsFile !== undefined ? { targetsFile: environment.targetsFile } : {}),
   };
 }
 
@@ -121,6 +135,23 @@ function localCounts(run: LocalRun): Counts {
     atlasCalls: run.sim.log.apiCalls(),
     secretReads: run.aws.requests.filter((r) => r.service === 'secretsmanager').length,
     publishes: run.aws.sns.published.length,
+    schedulesCreated: run.aws.scheduler.calls.filter((c) => c.operation === 'CreateSchedule' && c.status === 200)
+      .length,
+  };
+}
+
+/**
+ * The bundle to run: the one in cdk.out, or, when the stack would write a targets file into it, a
+ * copy with that file (removed when the run ends).
+ */
+function bundleFor(bundlePath: string, plan: LocalPlan): { bundlePath: string; cleanUp: () => void } {
+  if (plan.targetsFile === undefined) return { bundlePath, cleanUp: () => undefined };
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-snapshot-bundle-'));
+  fs.cpSync(path.dirname(bundlePath), root, { recursive: true });
+  fs.writeFileSync(path.join(root, plan.targetsFile.name), plan.targetsFile.json);
+  return {
+    bundlePath: path.join(root, path.basename(bundlePath)),
+    cleanUp: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }
 
@@ -128,105 +159,89 @@ export async function runLocal(options: LocalOptions, io: Io, style: Style): Pro
   print(io, style.bold('atlas-snapshot-scheduler: the deployable function, run on this machine'));
   const plan = isConfigRun(options) ? configPlan(options, style) : scenarioPlan(options, style);
   print(io, plan.configuration);
-  const bundlePath = prepareBundle(options.synth, io, style);
-  const run = await startLocalRun({
-    bundlePath,
-    preset: plan.preset,
-    ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
-    secret: options.secret,
-    secretName: plan.secretName,
-    targets: plan.targets,
-    retentionInDays: plan.retentionInDays,
-    description: plan.description,
-    env: options.verbose ? { LOG_LEVEL: 'debug' } : {},
-    simulator: { onRequest: (entry) => print(io, formatAtlasCall(callFromLogEntry(entry), style)) },
-    onLine: (line) => {
-      if (options.verbose) print(io, row('json', style.dim(line), style));
-      print(io, formatLogLine(line, { style }));
-    },
+  const bundle = bundleFor(prepareBundle(options.synth, io, style), plan);
+  const out = new LiveOutput(io);
+  let run: LocalRun;
+  try {
+    run = await startLocalRun({
+      bundlePath: bundle.bundlePath,
+      preset: plan.preset,
+      ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
+      secret: options.secret,
+      secretName: plan.secretName,
+      targets: plan.targets,
+      retentionInDays: plan.retentionInDays,
+      description: plan.description,
+      ...(plan.stackEnvironment !== undefined ? { stackEnvironment: plan.stackEnvironment } : {}),
+      ...(plan.startAt !== undefined ? { startAt: plan.startAt } : {}),
+      env: { ...plan.env, ...(options.verbose ? { LOG_LEVEL: 'debug' } : {}) },
+      simulator: { onRequest: (entry) => out.write([formatAtlasCall(callFromLogEntry(entry), style)]) },
+      onLine: (line) => {
+        if (options.verbose) out.write([row('json', style.dim(line), style)]);
+        out.write(formatLogLine(line, { style }));
+      },
+    });
+  } catch (e: unknown) {
+    bundle.cleanUp();
+    throw e;
+  }
+  const close = async () => {
+    await run.close();
+    bundle.cleanUp();
+  };
+  return withResource(close, async () => {
+    print(io, [
+      ...plan.facts,
+      row('secret', `${style.bold(options.secret)}: ${SECRET_CHOICES[options.secret]}`, style),
+      row('targets', targetsText(plan.targets), style),
+      row('bundle', bundleFacts(bundle.bundlePath, run.fn.initMs), style),
+      row('Atlas', `${run.sim.url} (simulator, demo credentials only)`, style),
+      row(
+        'AWS',
+        `${run.aws.endpoint} (local Secrets Manager: secret ${plan.secretName}; SNS: topic ${LOCAL_TOPIC_NAME}; Scheduler: group ${LOCAL_SCHEDULE_GROUP})`,
+        style,
+      ),
+      confirmationFact(run, style),
+      row(
+        'clock',
+        `simulated, starting ${new Date(run.clock.now()).toISOString()}: follow-up checks run when it reaches them`,
+        style,
+      ),
+    ]);
+    const ctx: StepContext = {
+      run,
+      io,
+      style,
+      verbose: options.verbose,
+      out,
+      counts: () => localCounts(run),
+      bodiesShown: new Set(),
+      adviceShown: false,
+    };
+    const results: StepResult[] = [];
+    for (const [i, step] of plan.steps.entries()) results.push(await runStep(ctx, step, i + 1));
+    return finish(run, plan, results, options.strict, io, style);
   });
-  return withResource(
-    () => run.close(),
-    async () => {
-      print(io, [
-        ...plan.facts,
-        row('secret', `${style.bold(options.secret)}: ${SECRET_CHOICES[options.secret]}`, style),
-        row('targets', targetsText(plan.targets), style),
-        row('bundle', bundleFacts(bundlePath, run.fn.initMs), style),
-        row('Atlas', `${run.sim.url} (simulator, demo credentials only)`, style),
-        row(
-          'AWS',
-          `${run.aws.endpoint} (local Secrets Manager: secret ${plan.secretName}; SNS: topic ${LOCAL_TOPIC_NAME})`,
-          style,
-        ),
-      ]);
-      const invocations = await runSteps(run, plan.steps, options, io, style);
-      return finish(run, plan, invocations, options.strict, io, style);
-    },
+}
+
+function confirmationFact(run: LocalRun, style: Style): string {
+  const c = run.confirmation;
+  if (!c) return row('confirm', 'off: no follow-up checks (CONFIRM_SCHEDULE_GROUP is not set)', style);
+  return row(
+    'confirm',
+    `on, as the stack sets it up: first check ${c.firstCheckMinutes} min after the request, the delay doubling to 60 min, until ${c.maxHours} h`,
+    style,
   );
 }
 
-async function runSteps(
-  run: LocalRun,
-  steps: readonly Step[],
-  options: LocalOptions,
-  io: Io,
-  style: Style,
-): Promise<Invocation[]> {
-  const invocations: Invocation[] = [];
-  let adviceShown = false;
-  for (const [i, step] of steps.entries()) {
-    print(io, [
-      '',
-      heading(`${i + 1}. ${step.title}: event ${JSON.stringify(step.event)}`, style),
-      continuation(style.dim(step.why)),
-    ]);
-    const before = localCounts(run);
-    const published = run.aws.sns.published.length;
-    const result = await run.fn.invoke(step.event);
-    const outcomes = outcomesOf(result);
-    for (const message of run.aws.sns.published.slice(published))
-      print(io, formatNotification(message, style, { attributes: options.verbose }));
-    print(io, formatInvocation(result, style));
-    if (!adviceShown) {
-      const advice = accessListAdvice(outcomes, style, {
-        note: "(simulated: the simulator sees this machine's loopback address)",
-      });
-      print(io, advice);
-      adviceShown = advice.length > 0;
-    }
-    print(io, row('counts', stepCounts(localCounts(run), before, style), style));
-    invocations.push({ label: step.label, result, outcomes });
-  }
-  return invocations;
-}
-
-/** The step's counts, and what a warm container reused from the step before. */
-function stepCounts(after: Counts, before: Counts, style: Style): string {
-  const delta = subtractCounts(after, before);
-  const reused = [
-    ...(delta.secretReads === 0 && before.secretReads ? ['secret'] : []),
-    ...(delta.tokenRequests === 0 && before.tokenRequests ? ['token'] : []),
-  ];
-  const warm = reused.length > 0 ? style.dim(`  (warm container: cached ${reused.join(' and ')} reused)`) : '';
-  return `${formatCounts(delta)}${warm}`;
-}
-
-function finish(
-  run: LocalRun,
-  plan: LocalPlan,
-  invocations: Invocation[],
-  strict: boolean,
-  io: Io,
-  style: Style,
-): number {
-  const failed = hasError(invocations);
+function finish(run: LocalRun, plan: LocalPlan, results: StepResult[], strict: boolean, io: Io, style: Style): number {
+  const failed = hasError(results);
   const code = strict && failed ? 1 : 0;
   print(io, [
     '',
     heading(`Summary: ${plan.subject}`, style),
-    ...summaryRows(invocations, style),
-    row('totals', formatCounts(localCounts(run)), style),
+    ...summaryRows(results, style),
+    row('totals', formatCounts({ ...localCounts(run), followUpChecks: run.followUps.length }), style),
     row(`exit ${code}`, exitReason(code, failed), style, code === 0 ? style.green : style.red),
   ]);
   return code;

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { SecretChoice } from '../harness';
+import { DEFAULT_CONFIRM_MINUTES } from '../real';
 import type { Target } from '../../lambda/snapshot/types';
 import { checkBaseUrl, checkTargets, isPlainObject } from '../../lambda/snapshot/validation';
 import { PROJECT_CONFIG } from './own-config';
@@ -78,6 +79,8 @@ export interface RealOptions extends Common {
   takeSnapshot: boolean;
   /** Extra console-event fields (retentionInDays, description, targets); never dryRun. */
   event: Record<string, unknown>;
+  /** With --take-snapshot: how long to wait for the follow-up checks (0 = do not wait). */
+  confirmMinutes: number;
 }
 
 export type StartOptions = { mode: 'help' } | { mode: 'list' } | LocalOptions | RealOptions;
@@ -106,6 +109,7 @@ const OPTIONS = {
   'atlas-base-url': { type: 'string' },
   region: { type: 'string' },
   'take-snapshot': { type: 'boolean' },
+  'confirm-minutes': { type: 'string' },
 } as const;
 
 /** Every option name, for the help test. */
@@ -123,6 +127,7 @@ const REAL_ONLY = [
   'atlas-base-url',
   'region',
   'take-snapshot',
+  'confirm-minutes',
 ] as const;
 
 function parseJson(text: string, option: string): unknown {
@@ -178,6 +183,9 @@ export function parseStartArgs(argv: string[]): StartOptions {
   if (!isPlainObject(event)) throw new UsageError('--event must be a JSON object in real mode');
   if ('dryRun' in event)
     throw new UsageError('--event cannot set dryRun in real mode: it is a dry run unless --take-snapshot is given');
+  const confirmMinutes = parseConfirmMinutes(values['confirm-minutes']);
+  if (values['confirm-minutes'] !== undefined && !values['take-snapshot'])
+    throw new UsageError('--confirm-minutes goes with --take-snapshot (a dry run requests nothing to confirm)');
   return {
     mode: 'real',
     ...common,
@@ -188,7 +196,18 @@ export function parseStartArgs(argv: string[]): StartOptions {
     ...(values.region !== undefined ? { region: values.region } : {}),
     takeSnapshot: values['take-snapshot'] ?? false,
     event,
+    confirmMinutes,
   };
+}
+
+/** `--confirm-minutes`: a whole number of minutes from 0 (do not wait) to 60. */
+function parseConfirmMinutes(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_CONFIRM_MINUTES;
+  const minutes = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(minutes >= 0 && minutes <= 60)) {
+    throw new UsageError(`--confirm-minutes must be a whole number of minutes from 0 to 60, got ${text}`);
+  }
+  return minutes;
 }
 
 type Values = ReturnType<typeof parse>['values'];

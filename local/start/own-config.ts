@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, parseConfig, type SchedulerConfig } from '../../lib/config';
 import { scheduleInput } from '../../lib/constructs/schedules';
+import { environmentValues, functionEnvironment, type FunctionEnvironment } from '../../lib/function-environment';
 import {
   DEMO_API_KEY,
   DEMO_PROJECT_ID,
@@ -18,10 +19,11 @@ import {
 } from '../atlas-sim';
 import { PROJECT_ROOT } from '../lambda/bundle';
 import { SetupError } from '../real';
+import { ENV } from '../../lambda/snapshot/contract';
 import type { Target } from '../../lambda/snapshot/types';
 import { ALL_CLUSTERS, ALL_PROJECTS } from '../../lambda/snapshot/validation';
 import { relative } from './io';
-import { CONSOLE_STEP, type Step } from './scenarios';
+import { CONSOLE_STEP, FOLLOW_UP_STEP, type Step } from './scenarios';
 
 /** `--config cdk`: this project's own cdk.json. */
 export const PROJECT_CONFIG = 'cdk';
@@ -66,10 +68,45 @@ export function loadOwnConfig(value: string, root: string = PROJECT_ROOT): OwnCo
   }
 }
 
-/** The steps of a config run: what the first configured schedule sends, then a console run. */
+/** The variables whose values only exist at deploy (what the stack creates): tokens in a template. */
+const DEPLOY_TIME = [
+  ENV.topicArn,
+  ENV.chatTopicArn,
+  ENV.confirmScheduleGroup,
+  ENV.confirmRoleArn,
+  ENV.confirmDeadLetterArn,
+] as const;
+
+/**
+ * The function's variables for a configuration, built by the stack's own rules
+ * (lib/function-environment.ts: confirmation, promotion, summary, chat, the targets file when the
+ * targets do not fit), with what only exists at deploy left as tokens for the local run to fill
+ * in, and the secret under the name the local run stores it.
+ */
+export function configEnvironment(
+  config: SchedulerConfig,
+  secretName: string,
+): { variables: Record<string, unknown>; targetsFile?: FunctionEnvironment['targetsFile'] } {
+  const placeholder = (kind: string) => `arn:aws:${kind}:us-east-1:123456789012:deploy-time`;
+  const values = environmentValues(config, {
+    topicArn: placeholder('sns'),
+    confirmation: {
+      scheduleGroupName: 'deploy-time',
+      roleArn: 'arn:aws:iam::123456789012:role/deploy-time',
+      deadLetterArn: placeholder('sqs'),
+    },
+    chatTopicArn: placeholder('sns'),
+  });
+  const { variables, targetsFile } = functionEnvironment(values);
+  const withTokens: Record<string, unknown> = { ...variables, [ENV.secretId]: secretName };
+  for (const name of DEPLOY_TIME) if (name in withTokens) withTokens[name] = { Ref: name };
+  return { variables: withTokens, ...(targetsFile !== undefined ? { targetsFile } : {}) };
+}
+
+/** The steps of a config run: what the first configured schedule sends, a console run, the follow-ups. */
 export function configSteps(config: SchedulerConfig): Step[] {
   const [first, ...others] = config.schedules;
-  if (first === undefined) return [CONSOLE_STEP];
+  if (first === undefined) return [CONSOLE_STEP, FOLLOW_UP_STEP];
   const also = others.length > 0 ? ` (${others.length} more schedule(s) send their own overrides)` : '';
   return [
     {
@@ -79,6 +116,7 @@ export function configSteps(config: SchedulerConfig): Step[] {
       why: `the input your schedule "${first.name}" (${first.expression}, ${first.timezone}) sends${also}`,
     },
     CONSOLE_STEP,
+    FOLLOW_UP_STEP,
   ];
 }
 

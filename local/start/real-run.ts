@@ -5,15 +5,26 @@
  */
 import { startLocalAws, type LocalAws } from '../aws';
 import { LOCAL_TOPIC_NAME } from '../harness';
+import type { FiredFollowUp } from '../lambda/follow-ups';
 import { startFunction, type LocalFunction } from '../lambda/runtime';
-import { REAL_FUNCTION_NAME, REAL_RETENTION_DAYS, buildRealRun, checkAwsAccess } from '../real';
+import {
+  REAL_FOLLOW_UP_ROLE_ARN,
+  REAL_FUNCTION_NAME,
+  REAL_RETENTION_DAYS,
+  REAL_SCHEDULE_GROUP,
+  REAL_STAND_IN_ACCOUNT,
+  buildRealRun,
+  checkAwsAccess,
+} from '../real';
 import {
   accessListAdvice,
   formatCounts,
   formatInvocation,
   formatLogLine,
   formatNotification,
+  formatRescheduledCheck,
   heading,
+  isReschedule,
   outcomesOf,
   parseLogLine,
   realModeHints,
@@ -26,6 +37,7 @@ import { LogEvents } from '../../lambda/snapshot/log-events';
 import { bundleFacts, prepareBundle } from './bundle';
 import { print, withResource, type Io } from './io';
 import type { RealOptions } from './options';
+import { confirmInRealTime, confirmationPlan, notConfirmedLines } from './real-confirm';
 import { hasError, targetsText } from './summary';
 
 type RealCounts = Required<Pick<Counts, 'tokenRequests' | 'atlasCalls' | 'publishes'>>;
@@ -88,14 +100,24 @@ export async function runReal(options: RealOptions, io: Io, style: Style): Promi
     await fn?.close();
     await capture?.close();
   };
+  const confirmMinutes = options.takeSnapshot ? options.confirmMinutes : 0;
   return withResource(close, async () => {
-    if (options.topicArn === undefined) capture = await startLocalAws({ region, topics: [LOCAL_TOPIC_NAME] });
-    const captureEndpoint = capture
-      ? { endpoint: capture.endpoint, topicArn: capture.sns.topicArn(LOCAL_TOPIC_NAME) }
-      : undefined;
+    if (options.topicArn === undefined || confirmMinutes > 0) {
+      capture = await startLocalAws({
+        region,
+        accountId: REAL_STAND_IN_ACCOUNT,
+        topics: [LOCAL_TOPIC_NAME],
+        scheduleGroups: [REAL_SCHEDULE_GROUP],
+      });
+    }
+    const captureEndpoint =
+      capture && options.topicArn === undefined
+        ? { endpoint: capture.endpoint, topicArn: capture.sns.topicArn(LOCAL_TOPIC_NAME) }
+        : undefined;
     const { env, event } = buildRealRun(options, io.env, {
       region,
       ...(captureEndpoint ? { capture: captureEndpoint } : {}),
+      ...(capture && confirmMinutes > 0 ? { scheduler: { endpoint: capture.endpoint } } : {}),
     });
     const counts: RealCounts = { tokenRequests: 0, atlasCalls: 0, publishes: 0 };
     const onLine = (line: string) => {
@@ -103,25 +125,63 @@ export async function runReal(options: RealOptions, io: Io, style: Style): Promi
       countLine(counts, line);
       print(io, formatLogLine(line, { style, atlasRequests: true }));
     };
-    fn = await startFunction({ bundlePath, env, functionName: REAL_FUNCTION_NAME, onLine });
+    fn = await startFunction({
+      bundlePath,
+      env,
+      functionName: REAL_FUNCTION_NAME,
+      region,
+      accountId: REAL_STAND_IN_ACCOUNT,
+      onLine,
+    });
+    const started = Date.now();
     print(io, [
       ...realFacts(options, region, bundleFacts(bundlePath, fn.initMs), style),
+      row(
+        'function',
+        `this process stands in for ${fn.functionArn} (not deployed: the e-mails below name that stand-in account)`,
+        style,
+      ),
+      confirmationPlan(options.takeSnapshot, confirmMinutes, style),
       '',
       heading(`console run: event ${JSON.stringify(event)}`, style),
     ]);
 
     const result = await fn.invoke(event, { timeoutMs: 120_000 });
     const outcomes = outcomesOf(result);
-    for (const message of capture?.sns.published ?? [])
-      print(io, formatNotification(message, style, { attributes: options.verbose }));
-    if (capture) counts.publishes = capture.sns.published.length;
+    const shown = { messages: 0 };
+    const newMessages = () => {
+      const published = captureEndpoint ? (capture?.sns.published ?? []) : [];
+      const lines = published
+        .slice(shown.messages)
+        .flatMap((message) => formatNotification(message, style, { attributes: options.verbose }));
+      shown.messages = published.length;
+      return lines;
+    };
+    print(io, newMessages());
     print(io, formatInvocation(result, style));
     print(io, accessListAdvice(outcomes, style));
     print(io, realModeHints(outcomes, style));
-    const failed = hasError([{ label: 'console', result, outcomes }]);
+    const confirmed = await confirm(capture, fn, confirmMinutes, started, io, style, (fired) =>
+      isReschedule(fired)
+        ? [formatRescheduledCheck(fired, style)]
+        : [
+            row('check', `follow-up check ${fired.schedule.name}`, style),
+            ...newMessages(),
+            ...(fired.result ? formatInvocation(fired.result, style) : []),
+          ],
+    );
+    if (captureEndpoint) counts.publishes = capture?.sns.published.length ?? 0;
+    const failed = hasError([
+      { label: 'console', ok: result.ok, outcomes },
+      ...confirmed.map((f) => ({
+        label: 'check',
+        ok: f.result?.ok ?? false,
+        outcomes: f.result ? outcomesOf(f.result) : [],
+      })),
+    ]);
     const code = failed ? 1 : 0;
     print(io, [
-      row('counts', `${formatCounts(counts)}${capture ? ' (captured locally)' : ''}`, style),
+      row('counts', `${formatCounts(counts)}${captureEndpoint ? ' (captured locally)' : ''}`, style),
       row(
         `exit ${code}`,
         failed ? 'an outcome was ERROR or the invocation failed' : 'every target checked out',
@@ -131,4 +191,26 @@ export async function runReal(options: RealOptions, io: Io, style: Style): Promi
     ]);
     return code;
   });
+}
+
+/** The follow-up checks of the snapshots this run requested, in real time, for at most `minutes`. */
+async function confirm(
+  local: LocalAws | undefined,
+  fn: LocalFunction,
+  minutes: number,
+  from: number,
+  io: Io,
+  style: Style,
+  render: (fired: FiredFollowUp) => string[],
+): Promise<FiredFollowUp[]> {
+  if (!local || minutes === 0 || local.scheduler.schedules().length === 0) return [];
+  print(io, ['', heading(`follow-up checks, in this process, for at most ${minutes} min`, style)]);
+  const { fired, pending } = await confirmInRealTime(
+    { scheduler: local.scheduler, fn, roleArn: REAL_FOLLOW_UP_ROLE_ARN, minutes, from },
+    (lines) => print(io, lines),
+    render,
+    style,
+  );
+  print(io, notConfirmedLines(pending, minutes, style));
+  return fired;
 }

@@ -1,13 +1,16 @@
-/** The closing lines of a run: one row per invocation, and why the exit code is what it is. */
-import type { InvokeResult } from '../lambda/runtime';
+/** The closing lines of a run: one row per step, and why the exit code is what it is. */
 import { row, type Style } from '../report';
 import type { Outcome, Target } from '../../lambda/snapshot/types';
 
-export interface Invocation {
-  /** The summary row's label (e.g. `scheduled`, `console`). */
+/** What one step of a local run (or the one invocation of a real run) came to. */
+export interface StepResult {
+  /** The summary row's label (e.g. `scheduled`, `console`, `follow-up`). */
   label: string;
-  result: InvokeResult;
+  /** False when an invocation of the step failed (or a follow-up could not be delivered). */
+  ok: boolean;
   outcomes: Outcome[];
+  /** Said after the tally, e.g. `(15 checks, 14 rescheduled)`. */
+  note?: string;
 }
 
 export function targetsText(targets: readonly Target[]): string {
@@ -27,12 +30,12 @@ export function tally(outcomes: Outcome[]): string {
   return [...counts].map(([key, n]) => (n > 1 ? `${key} x${n}` : key)).join(', ');
 }
 
-export function summaryRows(invocations: Invocation[], style: Style): string[] {
-  return invocations.map((inv) => {
-    const state = inv.result.ok ? style.green('returned') : style.red('failed  ');
-    return row(inv.label, `${state}  ${tally(inv.outcomes)}`, style);
+export function summaryRows(steps: StepResult[], style: Style): string[] {
+  return steps.map((step) => {
+    const state = step.ok ? style.green('returned') : style.red('failed  ');
+    return row(step.label, `${state}  ${tally(step.outcomes)}${step.note ? `  ${style.dim(step.note)}` : ''}`, style);
   });
 }
 
-export const hasError = (invocations: Invocation[]): boolean =>
-  invocations.some((i) => !i.result.ok || i.outcomes.some((o) => o.status === 'ERROR'));
+export const hasError = (steps: StepResult[]): boolean =>
+  steps.some((s) => !s.ok || s.outcomes.some((o) => o.status === 'ERROR'));

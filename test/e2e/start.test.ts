@@ -34,7 +34,7 @@ function section(stdout: string, title: RegExp): string[] {
 }
 
 describe('npm start', () => {
-  it('default: the scheduled run requests a snapshot, the console run right after skips it; exit 0', async () => {
+  it('default: the scheduled run requests a snapshot, the console run right after skips it, the follow-up confirms it; exit 0', async () => {
     const io = capture();
 
     const code = await main(['--no-synth'], io);
@@ -58,7 +58,21 @@ describe('npm start', () => {
         '  notify    [SUCCESS] Atlas snapshot Cluster0: snapshot requested',
         '            | An on-demand snapshot was requested for cluster Cluster0 (project 65a1b2c3d4e5f60718293a4b).',
         expect.stringMatching(/^ {2}result {4}returned \{ "results": \[1 outcome\] \} in \d+ ms$/),
-        '  counts    1 token request, 3 Atlas API calls, 1 secret read, 2 SNS publishes',
+        // Round 2: confirmation is on, so the request creates the first follow-up schedule.
+        '  counts    1 token request, 3 Atlas API calls, 1 secret read, 2 SNS publishes, 1 schedule created',
+      ]),
+    );
+    expect(scheduled).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^ {2}summary {3}\[SUCCESS\] Atlas snapshot run: 1 target, 1 SUCCESS {2}\(the run summary/,
+        ),
+        expect.stringMatching(
+          /^ {2}confirm {3}Cluster0: follow-up check scheduled: name snap-[0-9a-f]{24}-1, attempt 1, at \S+Z$/,
+        ),
+        expect.stringMatching(
+          /SNAPSHOT_REQUESTED +Cluster0 +snapshot [0-9a-f]{24} queued, kept 7 days, first check at /,
+        ),
       ]),
     );
 
@@ -68,14 +82,33 @@ describe('npm start', () => {
       expect.arrayContaining([
         expect.stringMatching(/^ {2}decide {4}Cluster0: on-demand snapshot [0-9a-f]{24} is still queued: skipping/),
         '  notify    [SKIPPED] Atlas snapshot Cluster0: snapshot already in progress',
-        '  counts    0 token requests, 2 Atlas API calls, 0 secret reads, 2 SNS publishes  (warm container: cached secret and token reused)',
+        '  counts    0 token requests, 2 Atlas API calls, 0 secret reads, 2 SNS publishes, 0 schedules created  (warm container: cached secret and token reused)',
+      ]),
+    );
+    const followUp = section(io.stdout, /^== 3\. the follow-up checks$/);
+    expect(followUp).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^ {2}clock {5}advancing the simulated clock 5 min to \S+Z: schedule snap-[0-9a-f]{24}-1 fires \(check 1 of Cluster0's snapshot/,
+        ),
+        expect.stringMatching(/200 {2}GET {4}getSnapshot .*\/clusters\/Cluster0\/backup\/snapshots\/[0-9a-f]{24}$/),
+        '  outcome   Cluster0: SUCCESS SNAPSHOT_COMPLETED',
+        expect.stringMatching(
+          /^ {2}notify {4}\[SUCCESS\] Atlas snapshot Cluster0: completed \(\d+(\.\d)? GB\) {2}\(confirmation: the follow-up check\)$/,
+        ),
+        expect.stringMatching(
+          /SNAPSHOT_COMPLETED +Cluster0 +snapshot [0-9a-f]{24} completed, \d+(\.\d)? GB, 5 min 0\d s after the request, kept 7 days, expires \S+Z$/,
+        ),
+        // The secret's 5-minute cache has expired by then; the token has not.
+        '  counts    0 token requests, 1 Atlas API call, 1 secret read, 1 SNS publish, 0 schedules created  (warm container: cached token reused)',
       ]),
     );
     expect(section(io.stdout, /^== Summary/)).toEqual(
       expect.arrayContaining([
         '  scheduled returned  SUCCESS SNAPSHOT_REQUESTED',
         '  console   returned  SKIPPED SNAPSHOT_IN_PROGRESS',
-        '  totals    1 token request, 5 Atlas API calls, 1 secret read, 4 SNS publishes',
+        '  follow-up returned  SUCCESS SNAPSHOT_COMPLETED  (1 check)',
+        '  totals    1 token request, 6 Atlas API calls, 2 secret reads, 5 SNS publishes, 1 schedule created, 1 follow-up check',
         '  exit 0    the run completed',
       ]),
     );
@@ -257,6 +290,8 @@ describe('npm start', () => {
       ['--scenario', 'dry-run'],
       ['--secret', 'missing'],
       ['--event', '{"dryRun":"yes"}'],
+      ['--scenario', 'snapshot-fails'],
+      ['--scenario', 'deprecated'],
     ];
 
     for (const argv of runs) {
@@ -271,7 +306,15 @@ describe('npm start', () => {
 
     expect([...seen].filter((message) => !events.has(message))).toEqual([]);
     expect([...seen]).toEqual(
-      expect.arrayContaining([LogEvents.run, LogEvents.outcome, LogEvents.atlasRetry, LogEvents.secretUnusable]),
+      expect.arrayContaining([
+        LogEvents.run,
+        LogEvents.outcome,
+        LogEvents.atlasRetry,
+        LogEvents.secretUnusable,
+        LogEvents.followUpScheduled,
+        LogEvents.followUpCheck,
+        LogEvents.atlasVersionNotice,
+      ]),
     );
   });
 });

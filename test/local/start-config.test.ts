@@ -9,9 +9,26 @@ import path from 'node:path';
 import { DEMO_PROJECT_ID, PRESET_NAMES } from '../../local/atlas-sim';
 import { SCHEDULED_EVENT } from '../../local/harness';
 import { SetupError } from '../../local/real';
-import { configPath, configSteps, loadOwnConfig, seedForTargets } from '../../local/start/own-config';
-import { CONSOLE_STEP, startScenario, withConsoleEvent } from '../../local/start/scenarios';
+import {
+  configEnvironment,
+  configPath,
+  configSteps,
+  loadOwnConfig,
+  seedForTargets,
+} from '../../local/start/own-config';
+import {
+  CONSOLE_STEP,
+  FOLLOW_UP_STEP,
+  nextNightUtc,
+  startScenario,
+  withConsoleEvent,
+  type Step,
+} from '../../local/start/scenarios';
+import { ENV, TARGETS_FILE_NAME } from '../../lambda/snapshot/contract';
 import type { Target } from '../../lambda/snapshot/types';
+
+/** The event of an invocation step, or the kind of any other step. */
+const eventOf = (step: Step): unknown => (step.kind === undefined || step.kind === 'invoke' ? step.event : step.kind);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const P1 = '5f1d7a3b2c4e6f8a9b0c1d2e';
@@ -38,30 +55,42 @@ const ATLAS_SNAPSHOT = {
 };
 
 describe('scenarios', () => {
-  it('every preset runs the scheduled step then the console step', () => {
-    for (const name of PRESET_NAMES) {
+  it('every preset but promotion runs the whole life: the scheduled step, the console step, then the follow-up checks', () => {
+    for (const name of PRESET_NAMES.filter((n) => n !== 'promotion')) {
       expect(startScenario(name)).toMatchObject({
         name,
         preset: name,
-        steps: [{ event: SCHEDULED_EVENT }, CONSOLE_STEP],
+        steps: [{ event: SCHEDULED_EVENT }, CONSOLE_STEP, FOLLOW_UP_STEP],
       });
     }
+  });
+
+  it('promotion: 30 nightly runs at 03:00 UTC with the promotion its history was kept by, from the next 03:00', () => {
+    const scenario = startScenario('promotion');
+    const now = Date.UTC(2026, 11, 1, 23, 44);
+
+    expect(scenario.steps).toEqual([expect.objectContaining({ kind: 'nights', nights: 30, hourUtc: 3 })]);
+    expect(JSON.parse(scenario.env![ENV.promotion]!)).toEqual({ weeks: 4, months: 12, years: 7, timezone: 'UTC' });
+    expect(scenario.startAt!(now)).toBe(Date.UTC(2026, 11, 2, 3, 0));
+    expect(nextNightUtc(Date.UTC(2026, 11, 2, 2, 59))).toBe(Date.UTC(2026, 11, 2, 3, 0));
+    expect(nextNightUtc(Date.UTC(2026, 11, 2, 3, 0))).toBe(Date.UTC(2026, 11, 3, 3, 0));
   });
 
   it('dry-run: a console dry run first, then the schedule, on the default organization', () => {
     const scenario = startScenario('dry-run');
 
     expect(scenario.preset).toBe('default');
-    expect(scenario.steps.map((s) => [s.label, s.event])).toEqual([
+    expect(scenario.steps.map((s) => [s.label, eventOf(s)])).toEqual([
       ['dry run', { dryRun: true }],
       ['scheduled', SCHEDULED_EVENT],
+      ['follow-up', 'follow-ups'],
     ]);
   });
 
   it('--event replaces the console step only', () => {
     const steps = withConsoleEvent(startScenario('default').steps, { retentionInDays: 30 });
 
-    expect(steps.map((s) => s.event)).toEqual([SCHEDULED_EVENT, { retentionInDays: 30 }]);
+    expect(steps.map(eventOf)).toEqual([SCHEDULED_EVENT, { retentionInDays: 30 }, 'follow-ups']);
     expect(steps[1]?.why).toBe('your --event, as a console test event');
   });
 });
@@ -120,7 +149,7 @@ describe('reading your configuration', () => {
 });
 
 describe('the steps of your configuration', () => {
-  it('runs what your first schedule sends (its own overrides included), then a console run', () => {
+  it('runs what your first schedule sends (its own overrides included), then a console run, then the follow-ups', () => {
     const { config } = loadOwnConfig(
       writeCdkJson({
         ...ATLAS_SNAPSHOT,
@@ -133,10 +162,58 @@ describe('the steps of your configuration', () => {
 
     const steps = configSteps(config);
 
-    expect(steps.map((s) => s.event)).toEqual([{ schedule: 'weekly', retentionInDays: 35 }, {}]);
+    expect(steps.map(eventOf)).toEqual([{ schedule: 'weekly', retentionInDays: 35 }, {}, 'follow-ups']);
     expect(steps[0]?.why).toBe(
       'the input your schedule "weekly" (cron(0 2 ? * SUN *), Europe/Paris) sends (1 more schedule(s) send their own overrides)',
     );
+  });
+});
+
+describe('the function environment of your configuration', () => {
+  it('is what the stack would set: confirmation, promotion and summary from your block, deploy-time values as tokens', () => {
+    const { config } = loadOwnConfig(
+      writeCdkJson({
+        ...ATLAS_SNAPSHOT,
+        confirmation: { enabled: true, firstCheckMinutes: 10, maxHours: 6 },
+        promotion: { weeks: 8, months: 12, years: 0, timezone: 'Europe/Kyiv' },
+        summary: false,
+      }),
+    );
+
+    const { variables, targetsFile } = configEnvironment(config, 'atlas/local-name');
+
+    expect(targetsFile).toBeUndefined();
+    expect(variables).toMatchObject({
+      [ENV.secretId]: 'atlas/local-name',
+      [ENV.topicArn]: { Ref: ENV.topicArn },
+      [ENV.targets]: JSON.stringify(ATLAS_SNAPSHOT.targets),
+      [ENV.retentionDays]: '14',
+      [ENV.description]: 'Nightly (prod)',
+      [ENV.confirmScheduleGroup]: { Ref: ENV.confirmScheduleGroup },
+      [ENV.confirmRoleArn]: { Ref: ENV.confirmRoleArn },
+      [ENV.confirmFirstCheckMinutes]: '10',
+      [ENV.confirmMaxHours]: '6',
+      [ENV.summaryEnabled]: 'false',
+    });
+    expect(JSON.parse(variables[ENV.promotion] as string)).toEqual({
+      weeks: 8,
+      months: 12,
+      years: 0,
+      timezone: 'Europe/Kyiv',
+    });
+    expect(variables).not.toHaveProperty(ENV.chatTopicArn);
+  });
+
+  it('confirmation off: no CONFIRM_* at all; targets too many for 4 KB: a targets file, as the stack places it', () => {
+    const targets = Array.from({ length: 120 }, (_, i) => ({ projectId: P1, clusterName: `Cluster${i}` }));
+    const { config } = loadOwnConfig(writeCdkJson({ ...ATLAS_SNAPSHOT, targets, confirmation: { enabled: false } }));
+
+    const { variables, targetsFile } = configEnvironment(config, 'atlas/prod');
+
+    expect(Object.keys(variables).filter((k) => k.startsWith('CONFIRM_'))).toEqual([]);
+    expect(variables[ENV.targetsFile]).toBe(TARGETS_FILE_NAME);
+    expect(variables).not.toHaveProperty(ENV.targets);
+    expect(JSON.parse(targetsFile!.json)).toEqual(targets);
   });
 });
 

@@ -3,7 +3,13 @@
  * environment and event.
  */
 import { DEMO_PROJECT_ID, PRESET_NAMES } from '../../local/atlas-sim';
-import { buildRealRun, REAL_DESCRIPTION } from '../../local/real';
+import {
+  buildRealRun,
+  DEFAULT_CONFIRM_MINUTES,
+  REAL_DESCRIPTION,
+  REAL_FOLLOW_UP_ROLE_ARN,
+  REAL_SCHEDULE_GROUP,
+} from '../../local/real';
 import { HELP, scenarioList } from '../../local/start/help';
 import { OPTION_NAMES, UsageError, parseStartArgs, type RealOptions } from '../../local/start/options';
 import { SCENARIO_NAMES } from '../../local/start/scenarios';
@@ -17,6 +23,8 @@ const REAL_DRY_RUN: RealOptions = {
   targets: [{ projectId: DEMO_PROJECT_ID, clusterName: 'Cluster0' }],
   takeSnapshot: false,
   event: {},
+  // Round 2: how long --take-snapshot waits for the follow-up checks.
+  confirmMinutes: DEFAULT_CONFIRM_MINUTES,
 };
 
 describe('arguments', () => {
@@ -163,6 +171,14 @@ describe('arguments', () => {
     });
   });
 
+  it('real mode: --take-snapshot waits 15 minutes for the checks unless --confirm-minutes says otherwise (0: not at all)', () => {
+    const base = ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--take-snapshot'];
+
+    expect(parseStartArgs(base)).toMatchObject({ confirmMinutes: 15 });
+    expect(parseStartArgs([...base, '--confirm-minutes', '0'])).toMatchObject({ confirmMinutes: 0 });
+    expect(parseStartArgs([...base, '--confirm-minutes', '60'])).toMatchObject({ confirmMinutes: 60 });
+  });
+
   it.each([
     [['--real'], /--real needs --secret-id/],
     [['--real', '--secret-id', 's'], /--real needs the clusters to check/],
@@ -195,6 +211,26 @@ describe('arguments', () => {
       ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--event', '[1]'],
       /must be a JSON object in real mode/,
     ],
+    [
+      ['--real', '--secret-id', 's', '--project-id', DEMO_PROJECT_ID, '--cluster', 'C', '--confirm-minutes', '5'],
+      /--confirm-minutes goes with --take-snapshot/,
+    ],
+    [
+      [
+        '--real',
+        '--secret-id',
+        's',
+        '--project-id',
+        DEMO_PROJECT_ID,
+        '--cluster',
+        'C',
+        '--take-snapshot',
+        '--confirm-minutes',
+        '61',
+      ],
+      /--confirm-minutes must be a whole number of minutes from 0 to 60, got 61/,
+    ],
+    [['--confirm-minutes', '5'], /--confirm-minutes only with --real/],
     [['--real', '--scenario', 'pending'], /--scenario not with --real/],
     [['--real', '--secret', 'apiKey'], /--secret not with --real/],
   ])('real mode refuses %j', (argv, message) => {
@@ -280,5 +316,31 @@ describe('the real-mode environment and event', () => {
       AWS_REGION: 'eu-central-1',
     });
     expect(event).toEqual({ retentionInDays: 30, dryRun: false });
+  });
+
+  it('with follow-up checks: only the Scheduler endpoint goes to the local stand-in, with CONFIRM_* for a 1-minute first check', () => {
+    const scheduler = { endpoint: 'http://127.0.0.1:40001' };
+
+    const { env } = buildRealRun({ ...options, takeSnapshot: true }, userEnv, {
+      region: 'eu-west-1',
+      capture,
+      scheduler,
+    });
+
+    expect(
+      Object.keys(env)
+        .filter((k) => k.startsWith('AWS_ENDPOINT_URL'))
+        .sort(),
+    ).toEqual(['AWS_ENDPOINT_URL_SCHEDULER', 'AWS_ENDPOINT_URL_SNS']);
+    expect(env).toMatchObject({
+      AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+      CONFIRM_SCHEDULE_GROUP: REAL_SCHEDULE_GROUP,
+      CONFIRM_ROLE_ARN: REAL_FOLLOW_UP_ROLE_ARN,
+      CONFIRM_FIRST_CHECK_MINUTES: '1',
+      CONFIRM_MAX_HOURS: '1',
+    });
+    expect(buildRealRun(options, userEnv, { region: 'eu-west-1', capture }).env).not.toHaveProperty(
+      'CONFIRM_SCHEDULE_GROUP',
+    );
   });
 });
