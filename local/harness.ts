@@ -48,6 +48,8 @@ export interface LocalRunOptions {
   /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL). */
   env?: Record<string, string>;
   onLine?: (line: string) => void;
+  /** Node options of the function process (the benchmarks' `--cpu-prof`). */
+  execArgv?: string[];
 }
 
 export interface LocalRun {
@@ -102,6 +104,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       env,
       functionName: LOCAL_FUNCTION_NAME,
       ...(options.onLine !== undefined ? { onLine: options.onLine } : {}),
+      ...(options.execArgv !== undefined ? { execArgv: options.execArgv } : {}),
     });
   } catch (e: unknown) {
     await Promise.all([sim.close(), aws.close()]);

@@ -22,6 +22,7 @@ process.on('message', async (msg) => {
   const context = {
     awsRequestId: msg.requestId || randomUUID(),
     functionName: msg.functionName,
+    ...(msg.invokedFunctionArn ? { invokedFunctionArn: msg.invokedFunctionArn } : {}),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   const started = performance.now();

@@ -21,7 +21,9 @@ export interface InvokeResult {
 export interface LocalFunction {
   /** Module load time of the cold start, in ms. */
   initMs: number;
-  invoke(event: unknown, options?: { timeoutMs?: number; requestId?: string }): Promise<InvokeResult>;
+  /** The function process's id (the benchmarks put it in a CPU cgroup and read its /proc figures). */
+  pid: number;
+  invoke(event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,15 @@ export interface StartFunctionOptions {
   functionName?: string;
   /** Receives each stdout line as it is written (live output for `npm start`). */
   onLine?: (line: string) => void;
+  /** Node options of the function process (default none; the benchmarks pass `--cpu-prof ...`). */
+  execArgv?: string[];
+}
+
+export interface InvokeOptions {
+  timeoutMs?: number;
+  requestId?: string;
+  /** The context's `invokedFunctionArn` (absent by default, as in a local run without one). */
+  invokedFunctionArn?: string;
 }
 
 const RUNNER = path.join(__dirname, 'runner.cjs');
@@ -42,8 +53,9 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
     ...options.env,
     LOCAL_LAMBDA_BUNDLE: path.resolve(options.bundlePath),
   };
-  // execArgv: [] so the function process is plain Node, not whatever loader (tsx, jest) runs us.
-  const child = fork(RUNNER, [], { env, execArgv: [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  // execArgv: [] by default so the function process is plain Node, not whatever loader (tsx, jest) runs us.
+  const execArgv = options.execArgv ?? [];
+  const child = fork(RUNNER, [], { env, execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const functionName = options.functionName ?? 'atlas-snapshot-scheduler-local';
   let current: string[] = [];
   let buffered = '';
@@ -69,6 +81,7 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
 
   return {
     initMs,
+    pid: child.pid ?? 0,
     invoke: (event, invokeOptions = {}) =>
       invoke(child, event, functionName, invokeOptions, () => {
         const lines = current;
@@ -88,7 +101,7 @@ function invoke(
   child: ChildProcess,
   event: unknown,
   functionName: string,
-  options: { timeoutMs?: number; requestId?: string },
+  options: InvokeOptions,
   takeLines: () => string[],
 ): Promise<InvokeResult> {
   const id = randomUUID();
@@ -114,6 +127,8 @@ function invoke(
       reject(new Error(`the function process exited (${code}) during an invocation`));
     child.on('message', onMessage);
     child.once('exit', onExit);
-    child.send({ type: 'invoke', id, requestId, event, functionName, timeoutMs: options.timeoutMs ?? 60_000 });
+    const { invokedFunctionArn } = options;
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    child.send({ type: 'invoke', id, requestId, event, functionName, invokedFunctionArn, timeoutMs });
   });
 }
