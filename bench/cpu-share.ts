@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../local/lambda/bundle';
 import { createCpuGroup, lambdaCpuQuota, type CpuGroup, type CpuQuota, type ThrottleStats } from './cgroup';
 import { frameResolver, loadBundleMap, readProfile, summarizeProfile, type ProfileSummary } from './profile';
+import { measureFloor, type FloorClient, type FloorSample } from './floor-run';
 import { loadAverage } from './proc-stats';
 import { startBenchRun, type Counts, type Invocation, type StatusCounts } from './runs';
 import { summarize } from './stats';
@@ -24,6 +25,8 @@ export interface ShareScenario {
   /** Memory sizes whose CPU share is measured; the first is the stack's default. */
   memorySizes: number[];
   rounds: number;
+  /** Also the floors (bench/floor-run.ts) in every round, on a free core. */
+  floors: boolean;
 }
 
 export interface ShareRun {
@@ -57,8 +60,17 @@ export interface ShareVariant {
   ratioMedian?: number;
 }
 
+export interface FloorVariant {
+  client: FloorClient;
+  runs: FloorSample[];
+  cpuMs: { median: number; min: number; max: number };
+  cpuPerTargetMs: number;
+}
+
 export interface ShareResult {
   scenario: ShareScenario;
+  /** The same exchanges without the function (node:http, then axios; both with the AWS SDK). */
+  floors: FloorVariant[];
   /** How the quota was applied, or why it could not be (then the "throttled" runs ran free). */
   controller: { kind: string; example: string } | { unavailable: string };
   free: ShareVariant;
@@ -123,12 +135,21 @@ export async function measureCpuShare(
     groups.clear();
     progress(`  no CPU quota possible here, the "throttled" runs run unthrottled: ${unavailable}`);
   }
-  const variants: Array<number | 'free'> = ['free', ...scenario.memorySizes];
-  const runs = new Map<number | 'free', ShareRun[]>(variants.map((v) => [v, []]));
+  const floorClients: FloorClient[] = scenario.floors ? ['http', 'axios'] : [];
+  const variants: Array<number | 'free' | FloorClient> = ['free', ...scenario.memorySizes, ...floorClients];
+  const runs = new Map<number | 'free', ShareRun[]>(['free' as const, ...scenario.memorySizes].map((v) => [v, []]));
+  const floorRuns = new Map<FloorClient, FloorSample[]>(floorClients.map((c) => [c, []]));
   try {
     for (let round = 0; round < scenario.rounds; round++) {
       for (let k = 0; k < variants.length; k++) {
         const which = variants[(round + k) % variants.length]!;
+        if (which === 'http' || which === 'axios') {
+          progress(
+            `  round ${round + 1}/${scenario.rounds}: floor (${which === 'http' ? 'node:http' : 'axios'} + AWS SDK) ...`,
+          );
+          floorRuns.get(which)!.push(await measureFloor(bundlePath, scenario, which));
+          continue;
+        }
         const group = which === 'free' ? undefined : groups.get(which);
         const label = which === 'free' ? 'free core' : `${which} MB share`;
         progress(`  round ${round + 1}/${scenario.rounds}: ${label} ...`);
@@ -165,8 +186,19 @@ export async function measureCpuShare(
     .flat()
     .map((r) => r.otherCores)
     .filter((c): c is number => c !== undefined);
+  const floors = floorClients.map((client): FloorVariant => {
+    const list = floorRuns.get(client)!;
+    const cpu = summarize(list.map((f) => f.cpuMs));
+    return {
+      client,
+      runs: list,
+      cpuMs: { median: cpu.median, min: cpu.min, max: cpu.max },
+      cpuPerTargetMs: cpu.median / scenario.targets,
+    };
+  });
   return {
     scenario,
+    floors,
     controller: example
       ? {
           kind: example.kind,

@@ -162,6 +162,7 @@ async function main(): Promise<void> {
     confirmation: true,
     memorySizes: sweep ? SWEEP_MB : [MEMORY_MB],
     rounds,
+    floors: true,
   };
   progress(
     `CPU share: ${shareScenario.targets} targets, free core and ${shareScenario.memorySizes.map((m) => `${m} MB`).join(', ')} shares, ${rounds} round(s) ...`,

@@ -59,6 +59,29 @@ export function cpuShareSection(r: ShareResult): string[] {
       [shareRow(r.free, s.targets), ...r.shares.map((v) => shareRow(v, s.targets))],
     ),
     '',
+    ...(r.floors.length > 0
+      ? [
+          table(
+            [
+              'the same exchanges without the function',
+              'CPU (median)',
+              'CPU (min - max)',
+              'CPU / target',
+              'function / floor',
+            ],
+            r.floors.map((f) => [
+              f.client === 'http' ? 'floor: node:http + AWS SDK' : "floor: axios (the function's settings) + AWS SDK",
+              ms(f.cpuMs.median),
+              `${ms(f.cpuMs.min)} - ${ms(f.cpuMs.max)}`,
+              `${f.cpuPerTargetMs.toFixed(2)} ms`,
+              r.free.cpuMs ? ratio(r.free.cpuMs.median / f.cpuMs.median) : 'n/a',
+            ]),
+          ),
+          '',
+          'floor = bench/floor-client.cjs: the token request, 3 Atlas requests per target, a CreateSchedule per target (confirmation on), a PublishBatch per 10 targets, on a free core; no logging, formatting or checks. What no implementation with these clients can go below; the function on a free core is compared with it.',
+          '',
+        ]
+      : []),
     `quota: Lambda's CPU share at the memory size (1 vCPU at 1769 MB): ${how}; the function process is moved into the group once loaded.`,
     'Runs take turns round by round (the first one rotated); "pairs" = wall of the run / wall of the free-core run of the same round.',
     'function CPU = user + system time of the function process during the invocation (all its threads); throttled = time the group was stopped by the quota.',
