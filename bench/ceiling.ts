@@ -26,7 +26,10 @@ export interface CeilingSettings {
 
 export interface CeilingPoint {
   concurrency: number;
+  /** Clusters seeded for the run; `processed` also counts the simulator's own demo cluster. */
   clusters: number;
+  /** Outcomes of the run (every cluster the credentials see). */
+  processed: number;
   projects: number;
   wallMs: number;
   clustersPerSecond: number;
@@ -74,12 +77,14 @@ export async function measureCeilingPoint(
   });
   try {
     const inv = await bench.invoke();
+    const processed = inv.statuses.SUCCESS + inv.statuses.SKIPPED + inv.statuses.ERROR;
     const point: CeilingPoint = {
       concurrency,
       clusters,
+      processed,
       projects: fleet.projects.length,
       wallMs: inv.durationMs,
-      clustersPerSecond: clusters / (inv.durationMs / 1000),
+      clustersPerSecond: processed / (inv.durationMs / 1000),
       rateLimited: inv.counts.rateLimited,
       counts: inv.counts,
       statuses: inv.statuses,
@@ -88,7 +93,7 @@ export async function measureCeilingPoint(
     };
     if (inv.cpuMs !== undefined) {
       point.cpuMs = inv.cpuMs;
-      point.cpuPerClusterMs = inv.cpuMs / clusters;
+      point.cpuPerClusterMs = inv.cpuMs / Math.max(1, processed);
     }
     if (inv.throttle) point.throttledMs = inv.throttle.throttledMs;
     if (inv.peakRssBytes !== undefined) point.peakRssBytes = inv.peakRssBytes;

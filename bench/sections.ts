@@ -147,7 +147,7 @@ export function ceilingSection(
 ): string[] {
   const row = (p: CeilingPoint, label = '') => [
     `${label}${p.concurrency}`,
-    String(p.clusters),
+    `${p.clusters}${p.processed !== p.clusters ? ` (${p.processed} processed)` : ''}`,
     String(p.projects),
     ms(p.wallMs),
     p.clustersPerSecond.toFixed(1),
@@ -190,6 +190,7 @@ export function ceilingSection(
     confirm
       ? `confirm run at ${confirm.clusters} clusters, concurrency ${confirm.concurrency}: ${ms(confirm.wallMs)} (${confirm.wallMs <= 720_000 ? 'within' : 'OVER'} 720 s)`
       : 'no confirm run (--no-confirm-run)',
+    'processed = outcomes of the run: the seeded clusters and the simulator\'s own demo cluster, which "*" finds too.',
     'bench cores = CPU of the bench process (Atlas simulator, AWS stand-ins) per wall second: near 1.0 the simulator, not the function, set the pace.',
     '',
   ];

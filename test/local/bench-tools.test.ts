@@ -142,6 +142,7 @@ describe('ceiling fit', () => {
   const point = (clusters: number, wallMs: number): CeilingPoint => ({
     concurrency: 8,
     clusters,
+    processed: clusters,
     projects: 1,
     wallMs,
     clustersPerSecond: clusters / (wallMs / 1000),
