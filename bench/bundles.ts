@@ -51,6 +51,11 @@ export interface Bundles {
   rebuildMatchesDeploy: boolean;
   /** Largest contributors to the deployed bundle (esbuild metafile of the rebuild). */
   contributors: Contributor[];
+  /**
+   * The deploy-option build with an external source map (bench/profile.ts maps profile frames
+   * through it); `matchesDeploy`: its JavaScript equals the synthesized bundle byte for byte.
+   */
+  sourceMap: { file: string; matchesDeploy: boolean };
 }
 
 function info(name: BundleInfo['name'], file: string): BundleInfo {
@@ -105,6 +110,7 @@ export async function prepareBundles(): Promise<Bundles> {
   const file = (name: string) => path.join(OUT_DIR, name, 'index.js');
   const [rebuild] = await Promise.all([
     bundle(FUNCTION_ENTRY, file('rebuild'), DEPLOY_OPTIONS),
+    bundle(FUNCTION_ENTRY, file('mapped'), { ...DEPLOY_OPTIONS, sourcemap: 'external' }),
     bundle(path.join(PROJECT_ROOT, 'bench', 'floor-entry.ts'), file('floor'), DEPLOY_OPTIONS),
     bundle(FUNCTION_ENTRY, file('naive'), NAIVE_OPTIONS),
   ]);
@@ -114,5 +120,9 @@ export async function prepareBundles(): Promise<Bundles> {
     naive: info('naive', file('naive')),
     rebuildMatchesDeploy: fs.readFileSync(deployed).equals(fs.readFileSync(file('rebuild'))),
     contributors: contributors(rebuild),
+    sourceMap: {
+      file: path.relative(PROJECT_ROOT, `${file('mapped')}.map`),
+      matchesDeploy: fs.readFileSync(deployed).equals(fs.readFileSync(file('mapped'))),
+    },
   };
 }

@@ -58,3 +58,29 @@ export function makeFleet(
 export function seedFleet(sim: AtlasSimulator, fleet: Fleet): void {
   for (const project of fleet.projects) sim.addProject(project);
 }
+
+/** Clusters per project of a realistic organization (issue 12: 20 to 50 per project), in turn. */
+export const PROJECT_SIZES = [20, 35, 50, 27, 42, 31, 46, 24] as const;
+
+/**
+ * `count` clusters spread over projects of PROJECT_SIZES clusters each (the last one takes the
+ * rest), for a run with `projectId: "*"` (every project the credentials see) and `clusterName: "*"`.
+ */
+export function makeSpreadFleet(count: number, now: number, sizes: readonly number[] = PROJECT_SIZES): Fleet {
+  const projects: ProjectSeed[] = [];
+  let left = count;
+  for (let p = 0; left > 0; p++) {
+    const size = Math.min(left, sizes[p % sizes.length] ?? 30);
+    const clusters = Array.from({ length: size }, (_, i) => ({
+      name: `Cluster${i}`,
+      snapshots: snapshotHistory(HISTORY, now),
+    }));
+    projects.push({ id: projectId(p), name: `bench-${p}`, clusters });
+    left -= size;
+  }
+  return {
+    label: `${count} clusters / ${projects.length} project(s)`,
+    projects,
+    targets: [{ projectId: '*', clusterName: '*' }],
+  };
+}

@@ -1,9 +1,9 @@
 /**
- * Peak memory and CPU time of the function process without touching the runner: the harness
- * forks local/lambda/runner.cjs as a child of this process, and Linux keeps each process's RSS
- * high-water mark in /proc/<pid>/status (`VmHWM`, the figure `process.resourceUsage().maxRSS`
- * gives inside it) and its CPU time in /proc/<pid>/stat (utime + stime, in clock ticks).
- * Read while the process is alive (after an invocation, before close()). Undefined off Linux.
+ * Peak memory and CPU time of the function process, and how busy the rest of the machine was,
+ * from Linux's /proc: each process's RSS high-water mark is in /proc/<pid>/status (`VmHWM`, the
+ * figure `process.resourceUsage().maxRSS` gives inside it), its CPU time in /proc/<pid>/stat
+ * (utime + stime, in clock ticks), and the whole machine's busy time in /proc/stat. Read while the
+ * process is alive (after an invocation, before close()). Undefined off Linux.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,25 +19,9 @@ function clockTicks(): number {
 }
 
 /** Fields after `pid (comm)`: comm may contain spaces, so split after the last ')'. */
-function statFields(pid: string): string[] {
+function statFields(pid: number): string[] {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-/** The pid of this process's (single) live child running the runner. */
-function runnerPid(): string | undefined {
-  if (process.platform !== 'linux') return undefined;
-  const pids: string[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (Number(statFields(entry)[1]) !== process.pid) continue;
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('runner.cjs')) pids.push(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids.length === 1 ? pids[0] : undefined;
 }
 
 export interface FunctionProcessStats {
@@ -47,9 +31,8 @@ export interface FunctionProcessStats {
   cpuMs: number;
 }
 
-export function functionProcessStats(): FunctionProcessStats | undefined {
-  const pid = runnerPid();
-  if (pid === undefined) return undefined;
+export function functionProcessStats(pid: number): FunctionProcessStats | undefined {
+  if (process.platform !== 'linux' || !(pid > 0)) return undefined;
   try {
     const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     const fields = statFields(pid);
@@ -59,5 +42,33 @@ export function functionProcessStats(): FunctionProcessStats | undefined {
     return { peakRssBytes: Number(hwm[1]) * 1024, cpuMs: (ticks / clockTicks()) * 1000 };
   } catch {
     return undefined;
+  }
+}
+
+/** Busy CPU time of the whole machine so far (every core; user, nice, system, irq, softirq, steal), ms. */
+export function machineBusyMs(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    return (ticks / clockTicks()) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This (bench) process's own CPU time so far, ms: it runs the simulator and the AWS stand-ins. */
+export function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The 1-minute load average (0 off Linux). */
+export function loadAverage(): number {
+  try {
+    return Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return 0;
   }
 }

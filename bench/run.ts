@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: how well the deployable function does its job, measured on the bundle that
  * deploys (cdk synth), against the Atlas simulator and the local AWS endpoints. Prints the tables
- * and the PASS/MISS of each target of issue 5, and writes bench/results.json.
+ * and the PASS/MISS of each target of issues 5 and 16, and writes bench/results.json.
  *
  * Options: --runs N (module-load samples per variant, default 25), --repeats N (runs per scale
- * point, default 3), --full (rate-limited runs with 500 targets instead of 100: about 4 more
- * minutes; writes bench/results-full.json instead).
+ * point, default 3), --rounds N (rounds of the CPU-share comparison, default 3), --no-sweep (the
+ * CPU share at the default memory only, not also 512/1024/1769 MB), --full (rate-limited runs
+ * with 500 targets instead of 100: about 4 more minutes; writes bench/results-full.json instead).
+ * `--ceiling` measures only the ceiling of one invocation (bench/ceiling-run.ts, about 20 minutes).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,14 +18,21 @@ import { MEMORY_MB } from '../lib/constructs/snapshot-function';
 import { LOCAL_SECRET_NAME } from '../local/harness';
 import { PROJECT_ROOT } from '../local/lambda/bundle';
 import { prepareBundles } from './bundles';
+import { runCeiling } from './ceiling-run';
+import { LAMBDA_MB_PER_VCPU, lambdaCpuQuota } from './cgroup';
+import { measureCpuShare, profileRun } from './cpu-share';
+import { measureFollowUps } from './follow-ups';
 import { measureModuleLoad } from './module-load';
+import { loadAverage } from './proc-stats';
 import { table, verdict, type TargetCheck } from './report';
 import { INVOKE_TIMEOUT_MS, type StatusCounts } from './runs';
 import { LATENCY_MS, measureCalls, measureRateLimited, measureScale, type RateLimitedResult } from './scenarios';
+import { cpuShareSection, followUpSection, profileSection, remeasureSection } from './sections';
 import { kb, mb, ms, ratio, round } from './stats';
+import { issue16Checks, snsCallsWithin } from './targets';
 
-/** AWS: a function gets one vCPU's worth of CPU at 1,769 MB, proportionally less below. */
-const LAMBDA_MB_PER_VCPU = 1769;
+/** The memory sizes of the CPU-share sweep (the stack's default first). */
+const SWEEP_MB = [MEMORY_MB, 512, 1024, LAMBDA_MB_PER_VCPU].filter((m, i, all) => all.indexOf(m) === i);
 const KB = 1024;
 const MB = 1024 * 1024;
 const TARGET = {
@@ -57,9 +66,13 @@ function git(args: string[]): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--ceiling')) return runCeiling(progress);
   const loadRuns = option('runs', 25);
   const repeats = option('repeats', 3);
+  const rounds = option('rounds', 3);
+  const sweep = !process.argv.includes('--no-sweep');
   const full = process.argv.includes('--full');
+  const loadAtStart = loadAverage();
   progress('cdk synth (the deployable bundle) and the floor / naive comparison bundles ...');
   const bundles = await prepareBundles();
   const bundlePath = path.join(PROJECT_ROOT, bundles.handler.file);
@@ -94,8 +107,14 @@ async function main(): Promise<void> {
   const handlerToFloor = loadHandler.ms.median / loadFloor.ms.median;
   const handlerToNaive = loadHandler.ms.median / loadNaive.ms.median;
 
-  progress('calls per run: cold, then warm in the same process (1 and 10 targets) ...');
-  const calls = [await measureCalls(bundlePath, 1, 1), await measureCalls(bundlePath, 10, 5)];
+  progress('calls per run: cold, then warm in the same process (1 and 10 targets; 10 with confirmation) ...');
+  const calls = [
+    await measureCalls(bundlePath, 1, 1),
+    await measureCalls(bundlePath, 10, 5),
+    await measureCalls(bundlePath, 10, 5, true),
+  ];
+  progress('completion confirmation: a run, then follow-up invocations from its schedules ...');
+  const followUps = await measureFollowUps(bundlePath);
 
   const scale = [];
   for (const n of [1, 10, 100, 500]) {
@@ -136,6 +155,22 @@ async function main(): Promise<void> {
     rateLimited.push(await measureRateLimited(bundlePath, scenario, timeoutMs));
   }
 
+  const shareScenario = {
+    targets: TARGET.scaleTargets,
+    perProject: 10,
+    latencyMs: LATENCY_MS,
+    confirmation: true,
+    memorySizes: sweep ? SWEEP_MB : [MEMORY_MB],
+    rounds,
+    floors: true,
+  };
+  progress(
+    `CPU share: ${shareScenario.targets} targets, free core and ${shareScenario.memorySizes.map((m) => `${m} MB`).join(', ')} shares, ${rounds} round(s) ...`,
+  );
+  const share = await measureCpuShare(bundlePath, shareScenario, progress);
+  progress('profile: one invocation with node --cpu-prof ...');
+  const profile = await profileRun(bundlePath, bundles.sourceMap, shareScenario);
+
   // ---- targets -----------------------------------------------------------------------------
   const big = scale.find((s) => s.targets === TARGET.scaleTargets)!;
   const checks: TargetCheck[] = [
@@ -155,7 +190,7 @@ async function main(): Promise<void> {
       pass: handlerToNaive < 1,
     },
     {
-      target: 'cold run at the floor (1 token, 3 Atlas/target, 1 secret read, 1 publish/target)',
+      target: 'cold run at the floor (1 token, 3 Atlas/target, 1 secret read, 1 message/target + summary)',
       measured: calls
         .map(
           (c) =>
@@ -167,8 +202,13 @@ async function main(): Promise<void> {
           c.cold.tokenRequests === 1 &&
           c.cold.atlasRequests === 3 * c.targets &&
           c.cold.secretReads === 1 &&
-          c.cold.publishes === c.targets,
+          c.cold.publishes === c.targets + 1,
       ),
+    },
+    {
+      target: 'SNS requests per run <= ceil(targets / 10) + 1',
+      measured: calls.map((c) => `${c.targets}: ${c.cold.snsRequests}`).join(', '),
+      pass: calls.every((c) => snsCallsWithin(c.targets, c.cold.snsRequests)),
     },
     {
       target: 'warm run: no token request, no secret read',
@@ -237,27 +277,34 @@ async function main(): Promise<void> {
         'Atlas requests',
         'Atlas / target',
         'secret reads',
-        'SNS publishes',
+        'SNS requests',
+        'messages',
+        'CreateSchedule',
         'outcomes',
       ],
       calls.flatMap((c) =>
         (['cold', 'warm'] as const).map((kind) => {
           const n = c[kind];
           return [
-            String(c.targets),
+            `${c.targets}${c.confirmation ? ' (confirmation on)' : ''}`,
             kind,
             String(n.tokenRequests),
             String(n.atlasRequests),
             (n.atlasRequests / c.targets).toFixed(1),
             String(n.secretReads),
+            String(n.snsRequests),
             String(n.publishes),
+            String(n.scheduleCreates),
             outcomes(kind === 'cold' ? c.coldStatuses : c.warmStatuses),
           ];
         }),
       ),
     ),
     '',
+    'SNS requests = PublishBatch calls (each signed and sent); messages = what SNS accepted (one per target and the run summary).',
+    '',
   );
+  out.push(...followUpSection(followUps));
   out.push(
     `## Scale (${LATENCY_MS} ms added to every Atlas answer, concurrency ${DEFAULT_CONCURRENCY}, cold invocation, median of ${repeats})`,
     '',
@@ -297,12 +344,7 @@ async function main(): Promise<void> {
     'ideal bound = ceil(targets / concurrency) x round trips per target x 50 ms (the one shared token request not counted);',
     'to 1st Atlas answer = token request, secret read and the first call; after last Atlas answer = reporting the last target (the others are published as they finish);',
     'function CPU = user + system time of the function process during the invocation (median)',
-    ...(big.cpuMs === undefined
-      ? []
-      : [
-          `estimate, not measured: Lambda gives ${MEMORY_MB} MB about ${(MEMORY_MB / LAMBDA_MB_PER_VCPU).toFixed(3)} vCPU (1 vCPU at ${LAMBDA_MB_PER_VCPU} MB), ` +
-            `so the ${big.targets}-target run's ${ms(big.cpuMs)} of CPU alone would take about ${ms(big.cpuMs / (MEMORY_MB / LAMBDA_MB_PER_VCPU))} there`,
-        ]),
+    `confirmation off here (no CreateSchedule); the CPU-share section below runs the stack's default configuration (confirmation on) at Lambda's share (${MEMORY_MB} MB = ${lambdaCpuQuota(MEMORY_MB).share.toFixed(3)} vCPU)`,
     '',
   );
   out.push(
@@ -326,6 +368,7 @@ async function main(): Promise<void> {
     "limit's minimum = max over buckets of (requests the bucket admitted - capacity) / refill rate",
     '',
   );
+  out.push(...cpuShareSection(share), ...profileSection(profile));
   out.push('## Targets (issue 5)', '');
   out.push(
     table(
@@ -334,12 +377,40 @@ async function main(): Promise<void> {
     ),
     '',
   );
+  const checks16 = issue16Checks({
+    bundleBytes: bundles.handler.bytes,
+    load: { handlerMs: loadHandler.ms.median, floorMs: loadFloor.ms.median },
+    share,
+    calls,
+    followUps,
+    ceilingFile: path.join(PROJECT_ROOT, 'bench', 'results-ceiling.json'),
+  });
+  out.push('## Targets (issue 16)', '');
+  out.push(
+    table(
+      ['target', 'measured', 'result'],
+      checks16.map((c) => [c.target, c.measured, verdict(c.pass)]),
+    ),
+    '',
+  );
+  const notes = {
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    commit: git(['rev-parse', '--short', 'HEAD']),
+    dirty: git(['status', '--porcelain', '--', 'lambda', 'lib']) !== '',
+    node: process.version,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    cpus: os.cpus().length,
+    loadAtStart,
+    loadAtEnd: loadAverage(),
+    ...(share.maxOtherCores !== undefined ? { maxOtherCores: share.maxOtherCores } : {}),
+  };
+  out.push(...remeasureSection(notes));
   process.stdout.write(`${out.join('\n')}\n`);
 
   const results = {
     generatedAt: new Date().toISOString(),
-    commit: git(['rev-parse', '--short', 'HEAD']),
-    functionSourcesModified: git(['status', '--porcelain', '--', 'lambda', 'lib']) !== '',
+    commit: notes.commit,
+    functionSourcesModified: notes.dirty,
     machine: {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
@@ -354,18 +425,27 @@ async function main(): Promise<void> {
       concurrency: DEFAULT_CONCURRENCY,
       invokeTimeoutMs: INVOKE_TIMEOUT_MS,
       full,
+      cpuShareRounds: rounds,
+      memorySizes: shareScenario.memorySizes,
+      quotas: shareScenario.memorySizes.map((m) => lambdaCpuQuota(m)),
     },
+    notes,
     bundle: bundles,
     moduleLoad: { variants: load, handlerToFloor: round(handlerToFloor, 3), handlerToNaive: round(handlerToNaive, 3) },
     calls,
     scale,
     rateLimited,
+    followUps,
+    cpuShare: share,
+    profile,
     targets: checks.map((c) => ({ ...c, result: verdict(c.pass) })),
+    targetsIssue16: checks16.map((c) => ({ ...c, result: verdict(c.pass) })),
     benchSeconds: round((Date.now() - started) / 1000),
   };
   const file = full ? 'results-full.json' : 'results.json';
   fs.writeFileSync(path.join(PROJECT_ROOT, 'bench', file), `${JSON.stringify(results, null, 2)}\n`);
-  progress(`done: ${checks.filter((c) => c.pass).length}/${checks.length} targets met; bench/${file} written`);
+  const all = [...checks, ...checks16];
+  progress(`done: ${all.filter((c) => c.pass).length}/${all.length} targets met; bench/${file} written`);
 }
 
 main().catch((e: unknown) => {

@@ -11,6 +11,8 @@ export const LATENCY_MS = 50;
 
 export interface CallsResult {
   targets: number;
+  /** CONFIRM_* set: one follow-up schedule per requested snapshot. */
+  confirmation: boolean;
   cold: Counts;
   warm: Counts;
   coldStatuses: StatusCounts;
@@ -21,13 +23,25 @@ export interface CallsResult {
  * Cold invocation, then the pending snapshots it started are completed through the simulator's
  * state API, then a warm invocation in the same process: both take the full path.
  */
-export async function measureCalls(bundlePath: string, targets: number, perProject: number): Promise<CallsResult> {
-  const bench = await startBenchRun({ bundlePath, targets, perProject });
+export async function measureCalls(
+  bundlePath: string,
+  targets: number,
+  perProject: number,
+  confirmation = false,
+): Promise<CallsResult> {
+  const bench = await startBenchRun({ bundlePath, targets, perProject, confirmation });
   try {
     const cold = await bench.invoke();
     bench.run.sim.state.completePendingSnapshots();
     const warm = await bench.invoke();
-    return { targets, cold: cold.counts, warm: warm.counts, coldStatuses: cold.statuses, warmStatuses: warm.statuses };
+    return {
+      targets,
+      confirmation,
+      cold: cold.counts,
+      warm: warm.counts,
+      coldStatuses: cold.statuses,
+      warmStatuses: warm.statuses,
+    };
   } finally {
     await bench.close();
   }

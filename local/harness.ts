@@ -96,6 +96,8 @@ export interface LocalRunOptions {
   /** Extra function environment (e.g. ATLAS_CONCURRENCY, LOG_LEVEL, SNAPSHOT_PROMOTION). */
   env?: Record<string, string>;
   onLine?: (line: string) => void;
+  /** Node options of the function process (the benchmarks' `--cpu-prof`). */
+  execArgv?: string[];
 }
 
 export type { LocalConfirmation } from './lambda/environment';
@@ -223,6 +225,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       clockOffsetMs: clock.offsetMs,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.onLine !== undefined ? { onLine: options.onLine } : {}),
+      ...(options.execArgv !== undefined ? { execArgv: options.execArgv } : {}),
     });
   } catch (e: unknown) {
     await Promise.all([sim.close(), aws.close()]);

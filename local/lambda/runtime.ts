@@ -40,6 +40,8 @@ export interface LocalFunction {
   invoke(event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
   /** Moves the function's clock (between invocations); resolves once the process has it. */
   setClockOffset(offsetMs: number): Promise<void>;
+  /** The current function process's id (the benchmarks put it in a CPU cgroup and read its /proc figures). */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export interface StartFunctionOptions {
   clockOffsetMs?: number;
   /** Receives each stdout line as it is written (live output for `npm start`). */
   onLine?: (line: string) => void;
+  /** Node options of the function process (default none; the benchmarks pass `--cpu-prof ...`). */
+  execArgv?: string[];
 }
 
 const RUNNER = path.join(__dirname, 'runner.cjs');
@@ -118,12 +122,12 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
     LOCAL_LAMBDA_CLOCK_OFFSET_MS: String(offsetMs),
   });
 
-  let sandbox: Sandbox | undefined = await startSandbox(env(), options.onLine);
+  let sandbox: Sandbox | undefined = await startSandbox(env(), options.onLine, options.execArgv ?? []);
   let initMs = sandbox.initMs;
   /** The sandbox, started again after a timeout or a crash threw the last one away (a cold start). */
   const ready = async (): Promise<Sandbox> => {
     if (sandbox && sandbox.child.exitCode === null && sandbox.child.signalCode === null) return sandbox;
-    sandbox = await startSandbox(env(), options.onLine);
+    sandbox = await startSandbox(env(), options.onLine, options.execArgv ?? []);
     initMs = sandbox.initMs;
     return sandbox;
   };
@@ -136,6 +140,9 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
     functionName,
     get clockOffsetMs() {
       return offsetMs;
+    },
+    get pid() {
+      return sandbox?.child.pid ?? 0;
     },
     invoke: async (event, invokeOptions = {}) => {
       const box = await ready();
@@ -156,9 +163,10 @@ export async function startFunction(options: StartFunctionOptions): Promise<Loca
 async function startSandbox(
   env: Record<string, string>,
   onLine: ((line: string) => void) | undefined,
+  execArgv: string[],
 ): Promise<Sandbox> {
-  // execArgv: [] so the function process is plain Node, not whatever loader (tsx, jest) runs us.
-  const child = fork(RUNNER, [], { env, execArgv: [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  // execArgv: [] by default so the function process is plain Node, not whatever loader (tsx, jest) runs us.
+  const child = fork(RUNNER, [], { env, execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let current: string[] = [];
   let buffered = '';
   child.stdout?.setEncoding('utf8');

@@ -4,7 +4,7 @@
  * and a follow-up that could not be scheduled failing the invocation after publishing.
  */
 import { CodedError } from '../../lambda/snapshot/errors';
-import { InvocationFailedError } from '../../lambda/snapshot/handler';
+import { createHandler, InvocationFailedError } from '../../lambda/snapshot/handler';
 import { LogEvents } from '../../lambda/snapshot/log-events';
 import { validateChatMessage } from '../../lambda/snapshot/notify/chat';
 import type { FollowUpContext, RunContext } from '../../lambda/snapshot/core-api';
@@ -317,6 +317,40 @@ describe('handler: follow-up', () => {
       /SNAPSHOT_NOT_CONFIRMED.*could not be scheduled/,
     );
     expect(reason).toMatch(/confirmation is off in this deployment/);
+  });
+});
+
+describe('handler: publishing in batches', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('with the default linger, outcomes 150 ms apart go out in full batches: ceil(targets / 10) + 1 SNS calls at most', async () => {
+    // Arrange: 25 outcomes, one every 150 ms (slower than the deployed function's pace at 256 MB).
+    jest.useFakeTimers();
+    const h = flows({
+      core: {
+        parseInvocation: runOf(targets(25)),
+        runTargets: async (ctx: RunContext) => {
+          const outcomes = [];
+          for (const t of ctx.request.targets) {
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            const outcome = outcomeFor(t, 'SUCCESS', 'SNAPSHOT_REQUESTED');
+            ctx.onOutcome?.(outcome);
+            outcomes.push(outcome);
+          }
+          return outcomes;
+        },
+      },
+    });
+    const { publishing: _short, ...deployed } = h.deps;
+    const handler = createHandler(deployed);
+
+    // Act
+    const done = handler({}, lambdaContext());
+    await jest.advanceTimersByTimeAsync(25 * 150 + 5_000);
+    await done;
+
+    // Assert: 10, 10, then the last 5 with the summary at the end.
+    expect(h.publisher.calls.map((c) => c.entries.length)).toEqual([10, 10, 6]);
   });
 });
 
