@@ -192,12 +192,15 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const stackSecret = options.stackEnvironment?.[ENV.secretId];
   const secretName = typeof stackSecret === 'string' ? stackSecret : (options.secretName ?? LOCAL_SECRET_NAME);
   const chat = options.stackEnvironment ? ENV.chatTopicArn in options.stackEnvironment : options.chat === true;
+  // The stack names its schedule group at synth time: the stand-in holds that group as the deployed account would.
+  const stackGroup = options.stackEnvironment?.[ENV.confirmScheduleGroup];
+  const scheduleGroups = [LOCAL_SCHEDULE_GROUP, ...(typeof stackGroup === 'string' ? [stackGroup] : [])];
   let aws: LocalAws;
   try {
     aws = await startLocalAws({
       secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
       topics: [LOCAL_TOPIC_NAME, ...(chat ? [LOCAL_CHAT_TOPIC_NAME] : [])],
-      scheduleGroups: [LOCAL_SCHEDULE_GROUP],
+      scheduleGroups,
       clock: () => clock.now(),
     });
   } catch (e: unknown) {

@@ -47,6 +47,9 @@ describe('the environment the stack gives the function', () => {
       ['Cluster0', 'Payments0', 'Reporting0', 'SearchSharded'].sort(),
     );
     expect(requested.every((o) => o.trigger === 'schedule')).toBe(true);
+    // The follow-ups go to the group the template names (a name fixed at synth), one per request.
+    const groups = r.aws.scheduler.schedules().map((s) => s.groupName);
+    expect(groups).toEqual(Array(5).fill(synthesized.variables[ENV.confirmScheduleGroup]));
     const takes = r.sim.log.entries({ endpoint: 'takeSnapshot' });
     expect(takes.slice(0, -1).map((e) => e.body)).toEqual(
       Array(4).fill({ retentionInDays: 30, description: 'Weekly snapshot (e2e second config)' }),
