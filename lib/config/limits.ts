@@ -24,7 +24,11 @@ export const DEFAULTS = {
   /** Time zone of promotion periods when `promotion.timezone` is not given. */
   promotionTimezone: 'UTC',
   summary: true,
-  memorySize: 256,
+  /**
+   * 1,024 MB: about 58 % of a vCPU. At 256 MB (14.5 %) a run is CPU-bound and both slower and dearer
+   * (docs/performance.md, "Memory and CPU").
+   */
+  memorySize: 1024,
   concurrency: DEFAULT_CONCURRENCY,
   stackName: 'AtlasSnapshotScheduler',
   chat: false,

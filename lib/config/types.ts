@@ -131,7 +131,7 @@ export interface AtlasSnapshotConfig {
   readonly promotion?: PromotionInput | false;
   /** One summary message per run besides the per-target ones; default `true`. */
   readonly summary?: boolean;
-  /** Function memory, 128-10240 MB; default 256. */
+  /** Function memory, 128-10240 MB; default 1024 (CPU grows with memory: docs/performance.md). */
   readonly memorySize?: number;
   /** Targets worked on at once, 1-64; default 8. */
   readonly concurrency?: number;

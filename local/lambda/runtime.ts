@@ -10,6 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { DEFAULTS } from '../../lib/config/limits';
 
 export interface InvokeResult {
   requestId: string;
@@ -54,7 +55,7 @@ export interface StartFunctionOptions {
   region?: string;
   /** Default 123456789012 (the local AWS endpoints' account). */
   accountId?: string;
-  /** Default 256 (the stack's). */
+  /** Default: the stack's (atlasSnapshot.memorySize's default). */
   memoryMb?: number;
   /** The function's timeout (default 60 s). */
   timeoutMs?: number;
@@ -71,7 +72,7 @@ const RUNNER = path.join(__dirname, 'runner.cjs');
 const RUNTIME_MODULES = path.resolve(__dirname, '..', '..', 'node_modules');
 export const LOCAL_ACCOUNT_ID = '123456789012';
 const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MEMORY_MB = 256;
+const DEFAULT_MEMORY_MB = DEFAULTS.memorySize;
 
 /** What Lambda tells an invocation about its function (the context's fixed fields). */
 interface FunctionFacts {

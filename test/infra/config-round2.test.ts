@@ -16,13 +16,13 @@ describe('round-2 fields: accepted, with their defaults applied', () => {
     expect(config().confirmation).toEqual({ enabled: true, firstCheckMinutes: 5, maxHours: 12 });
   });
 
-  it('has no promotion, a summary, 256 MB, 8 at once, the default stack name and no chat topic by default', () => {
+  it('has no promotion, a summary, 1024 MB, 8 at once, the default stack name and no chat topic by default', () => {
     const resolved = config();
 
     expect(resolved.promotion).toBeUndefined();
     expect(resolved).toMatchObject({
       summary: true,
-      memorySize: 256,
+      memorySize: 1024,
       concurrency: 8,
       stackName: 'AtlasSnapshotScheduler',
       chat: false,

@@ -20,7 +20,7 @@ describe('parseConfig: accepted configurations', () => {
       alarmGraceMinutes: 30,
       confirmation: { enabled: true, firstCheckMinutes: 5, maxHours: 12 },
       summary: true,
-      memorySize: 256,
+      memorySize: 1024,
       concurrency: 8,
       stackName: 'AtlasSnapshotScheduler',
       chat: false,

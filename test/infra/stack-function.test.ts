@@ -28,16 +28,16 @@ function snapshotFunction(template: Template): FunctionResource {
 
 describe('memorySize and concurrency', () => {
   it('sets the configured memory and ATLAS_CONCURRENCY', () => {
-    const fn = snapshotFunction(synthStack({ memorySize: 1024, concurrency: 16 }).template);
+    const fn = snapshotFunction(synthStack({ memorySize: 512, concurrency: 16 }).template);
 
-    expect(fn.Properties.MemorySize).toBe(1024);
+    expect(fn.Properties.MemorySize).toBe(512);
     expect(fn.Properties.Environment.Variables[ENV.concurrency]).toBe('16');
   });
 
-  it('keeps 256 MB and sets no ATLAS_CONCURRENCY for the defaults', () => {
+  it('keeps 1024 MB and sets no ATLAS_CONCURRENCY for the defaults', () => {
     const fn = snapshotFunction(synthStack().template);
 
-    expect(fn.Properties.MemorySize).toBe(256);
+    expect(fn.Properties.MemorySize).toBe(1024);
     expect(fn.Properties.Environment.Variables).not.toHaveProperty(ENV.concurrency);
   });
 });

@@ -90,11 +90,11 @@ describe('the stack with the default configuration (new topic, secret by name, o
   });
 
   describe('function', () => {
-    it('runs Node.js 24 on arm64 with 256 MB, the default timeout for one target, the handler and its own log group', () => {
+    it('runs Node.js 24 on arm64 with 1024 MB, the default timeout for one target, the handler and its own log group', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        MemorySize: 256,
+        MemorySize: 1024,
         Timeout: 180,
         Handler: 'index.handler',
         Role: arnOf(ids.role),

@@ -87,7 +87,7 @@ describe('the Lambda-like runtime', () => {
       functionName: 'MyFunction',
       functionVersion: '$LATEST',
       invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:MyFunction',
-      memoryLimitInMB: '256',
+      memoryLimitInMB: '1024',
       logGroupName: '/aws/lambda/MyFunction',
     });
     expect(seen.env).toEqual({
