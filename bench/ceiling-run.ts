@@ -7,9 +7,7 @@
  * Options: --concurrency 8,16,32; --sizes a,b,c (for concurrency 8; scaled with the concurrency);
  * --aws-latency MS (default 50); --no-confirm-run; --confirm-at N (skip the fit's prediction).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../lambda/snapshot/contract';
 import { MEMORY_MB } from '../lib/constructs/snapshot-function';
@@ -24,6 +22,7 @@ import {
 } from './ceiling';
 import { createCpuGroup, lambdaCpuQuota } from './cgroup';
 import { loadAverage } from './proc-stats';
+import { runNotes } from './run-notes';
 import { ceilingSection, remeasureSection } from './sections';
 
 function list(name: string, fallback: number[]): number[] {
@@ -34,11 +33,6 @@ function list(name: string, fallback: number[]): number[] {
     throw new Error(`--${name} needs positive integers separated by commas`);
   }
   return values;
-}
-
-function git(args: string[]): string {
-  const run = spawnSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  return run.status === 0 ? run.stdout.trim() : '';
 }
 
 export async function runCeiling(progress: (message: string) => void): Promise<void> {
@@ -81,14 +75,7 @@ export async function runCeiling(progress: (message: string) => void): Promise<v
       confirm = await measureCeilingPoint(bundlePath, predicted, concurrency, settings, group);
     }
     const notes = {
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-      commit: git(['rev-parse', '--short', 'HEAD']),
-      dirty: git(['status', '--porcelain', '--', 'lambda', 'lib']) !== '',
-      node: process.version,
-      cpuModel: os.cpus()[0]?.model ?? '',
-      cpus: os.cpus().length,
-      loadAtStart,
-      loadAtEnd: loadAverage(),
+      ...runNotes(loadAtStart),
       maxOtherCores: Math.max(...[...points, ...(confirm ? [confirm] : [])].map((p) => p.otherCores ?? 0)),
     };
     process.stdout.write(

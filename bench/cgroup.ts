@@ -126,22 +126,8 @@ function tryV1(quota: CpuQuota, name: string, root: string, reasons: string[]): 
     removeDir(dir, root);
     return undefined;
   }
-  return {
-    kind: 'cgroup v1',
-    dir,
-    quota,
-    add: (pid) => fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid)),
-    stats: () => {
-      const s = readKeyValues(path.join(dir, 'cpu.stat'));
-      // v1: throttled_time in ns.
-      return {
-        periods: s.nr_periods ?? 0,
-        throttledPeriods: s.nr_throttled ?? 0,
-        throttledMs: (s.throttled_time ?? 0) / 1e6,
-      };
-    },
-    remove: () => removeDir(dir, root),
-  };
+  // v1: throttled_time in ns.
+  return cpuGroup('cgroup v1', dir, root, quota, (s) => (s.throttled_time ?? 0) / 1e6);
 }
 
 function tryV2(quota: CpuQuota, name: string, root: string, reasons: string[]): CpuGroup | undefined {
@@ -161,22 +147,8 @@ function tryV2(quota: CpuQuota, name: string, root: string, reasons: string[]): 
     removeDir(dir, root);
     return undefined;
   }
-  return {
-    kind: 'cgroup v2',
-    dir,
-    quota,
-    add: (pid) => fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid)),
-    stats: () => {
-      const s = readKeyValues(path.join(dir, 'cpu.stat'));
-      // v2: throttled_usec in us.
-      return {
-        periods: s.nr_periods ?? 0,
-        throttledPeriods: s.nr_throttled ?? 0,
-        throttledMs: (s.throttled_usec ?? 0) / 1e3,
-      };
-    },
-    remove: () => removeDir(dir, root),
-  };
+  // v2: throttled_usec in us.
+  return cpuGroup('cgroup v2', dir, root, quota, (s) => (s.throttled_usec ?? 0) / 1e3);
 }
 
 /** Moves any process still in `dir` to `parent`, then removes `dir` (a cgroup directory rmdir's only when empty). */
@@ -217,4 +189,25 @@ export function parseKeyValues(text: string): Record<string, number> {
 
 function readKeyValues(file: string): Record<string, number> {
   return parseKeyValues(readText(file) ?? '');
+}
+
+/** A created group: both versions take pids in cgroup.procs and count periods in cpu.stat alike. */
+function cpuGroup(
+  kind: CpuGroup['kind'],
+  dir: string,
+  root: string,
+  quota: CpuQuota,
+  throttledMs: (stat: Record<string, number>) => number,
+): CpuGroup {
+  return {
+    kind,
+    dir,
+    quota,
+    add: (pid) => fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid)),
+    stats: () => {
+      const s = readKeyValues(path.join(dir, 'cpu.stat'));
+      return { periods: s.nr_periods ?? 0, throttledPeriods: s.nr_throttled ?? 0, throttledMs: throttledMs(s) };
+    },
+    remove: () => removeDir(dir, root),
+  };
 }

@@ -9,7 +9,6 @@
  * with 500 targets instead of 100: about 4 more minutes; writes bench/results-full.json instead).
  * `--ceiling` measures only the ceiling of one invocation (bench/ceiling-run.ts, about 20 minutes).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,7 @@ import { measureCpuShare, profileRun } from './cpu-share';
 import { measureFollowUps } from './follow-ups';
 import { measureModuleLoad } from './module-load';
 import { loadAverage } from './proc-stats';
+import { runNotes } from './run-notes';
 import { table, verdict, type TargetCheck } from './report';
 import { INVOKE_TIMEOUT_MS, type StatusCounts } from './runs';
 import { LATENCY_MS, measureCalls, measureRateLimited, measureScale, type RateLimitedResult } from './scenarios';
@@ -59,11 +59,6 @@ const outcomes = (s: StatusCounts) =>
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ') || 'none';
-
-function git(args: string[]): string {
-  const run = spawnSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  return run.status === 0 ? run.stdout.trim() : '';
-}
 
 async function main(): Promise<void> {
   if (process.argv.includes('--ceiling')) return runCeiling(progress);
@@ -394,14 +389,7 @@ async function main(): Promise<void> {
     '',
   );
   const notes = {
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    commit: git(['rev-parse', '--short', 'HEAD']),
-    dirty: git(['status', '--porcelain', '--', 'lambda', 'lib']) !== '',
-    node: process.version,
-    cpuModel: os.cpus()[0]?.model ?? '',
-    cpus: os.cpus().length,
-    loadAtStart,
-    loadAtEnd: loadAverage(),
+    ...runNotes(loadAtStart),
     ...(share.maxOtherCores !== undefined ? { maxOtherCores: share.maxOtherCores } : {}),
   };
   out.push(...remeasureSection(notes));
