@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const CONTRACT_MODULES = ['types', 'codes', 'contract', 'validation', 'log-events'];
 
 /** Pure modules of the function (decisions only, every effect behind a port). */
-const CORE_FILES = ['lambda/snapshot/core.ts', 'lambda/snapshot/event.ts', 'lambda/snapshot/core/**/*.ts'];
+const CORE_FILES = ['lambda/snapshot/core-api.ts', 'lambda/snapshot/event.ts', 'lambda/snapshot/core/**/*.ts'];
 
 const ADAPTERS = [
   '**/atlas',

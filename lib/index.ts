@@ -1,5 +1,5 @@
 /**
- * The package entry (docs/design.md "Use it from your own CDK app"): the construct, its props and
+ * The package entry (docs/construct.md): the construct, its props and
  * the configuration types and validation it shares with the app in bin/.
  */
 export {

@@ -26,7 +26,7 @@ export const DEFAULTS = {
   summary: true,
   /**
    * 1,024 MB: about 58 % of a vCPU. At 256 MB (14.5 %) a run is CPU-bound and both slower and dearer
-   * (docs/performance.md, "Memory and CPU").
+   * (docs/performance.md, "CPU on Lambda").
    */
   memorySize: 1024,
   concurrency: DEFAULT_CONCURRENCY,

@@ -1,5 +1,5 @@
 /**
- * `AtlasSnapshotScheduler` (docs/design.md "Use it from your own CDK app"): everything the
+ * `AtlasSnapshotScheduler` (docs/construct.md): everything the
  * scheduler deploys, as one construct whose props are the configuration of docs/configuration.md
  * with the same field names, validated the same way (a bad prop throws a ConfigError naming it).
  *

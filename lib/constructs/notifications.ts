@@ -1,5 +1,5 @@
 /**
- * The topics (docs/design.md "Notifications"):
+ * The topics (docs/notifications.md; docs/design.md, "The stack"):
  *  - the outcome topic: a new topic encrypted with its own rotating KMS key, TLS-only, that the
  *    stack's CloudWatch alarms may publish to, with optional e-mail subscriptions filtered on the
  *    `status` and `stage` attributes; or an existing topic, imported as it is;

@@ -2,7 +2,8 @@
  * The documentation cannot rot silently: every relative link in README.md, CHANGELOG.md,
  * local/README.md and docs/ resolves to a file of this repository, and every `#anchor` to a heading
  * of its target as GitHub slugs it; every docs page is listed in README and links back to it; and
- * every docs page a code comment cites exists.
+ * every docs page a code comment cites exists, and so does the section it names
+ * (`docs/page.md, "Section"`: a heading that begins with that text).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,8 @@ const DOCS = path.join(ROOT, 'docs');
 const SOURCE_DIRS = ['bin', 'lib', 'lambda', 'local', 'bench', 'test'];
 const SOURCE_FILES = [/\.ts$/, /\.[cm]?js$/];
 const CITATION = /\bdocs\/([a-z0-9-]+\.md)/g;
+/** A cited section: `docs/page.md, "Section"` (comment line breaks and leaders already joined). */
+const SECTION_CITATION = /\bdocs\/([a-z0-9-]+\.md),?\s*"([^"]+)"/g;
 
 interface Link {
   /** 1-based line in its file. */
@@ -289,6 +292,32 @@ describe('the documentation', () => {
 
     // Assert
     expect(cited.size).toBeGreaterThan(5);
+    expect(missing).toEqual([]);
+  });
+
+  it('has the section every code comment names beside a docs page', () => {
+    // Arrange
+    const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir))).filter((f) => f !== __filename);
+    const cited: Array<{ file: string; page: string; section: string }> = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8').replace(/\n\s*(?:\*|\/\/)\s*/g, ' ');
+      for (const match of text.matchAll(SECTION_CITATION)) {
+        cited.push({ file: path.relative(ROOT, file), page: match[1] ?? '', section: match[2] ?? '' });
+      }
+    }
+
+    // Act
+    const missing = cited
+      .filter(({ page, section }) => {
+        const file = path.join(DOCS, page);
+        if (!fs.existsSync(file)) return true;
+        const wanted = githubSlug(section);
+        return ![...headingSlugs(fs.readFileSync(file, 'utf8'))].some((slug) => slug.startsWith(wanted));
+      })
+      .map(({ file, page, section }) => `${file}: docs/${page}, "${section}"`);
+
+    // Assert
+    expect(cited.length).toBeGreaterThan(20);
     expect(missing).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Notifications in the template (docs/design.md "Notifications for people"): e-mail filter policies
+ * Notifications in the template (docs/notifications.md; docs/design.md, "The stack"): e-mail filter policies
  * on `status` and `stage`, the alarm topic that filtered addresses get alarms from (CloudWatch alarm
  * messages carry no attributes), the chat topic, and the summary switch.
  */

@@ -144,7 +144,7 @@ export function createTransport(baseUrl: string): ExchangeFn {
  * is decompressed as a stream whose output is counted against MAX_DECODED_BYTES, so reading stops
  * at either cap. Rejects with `UnreadableBody` for an answer too large or badly encoded, else with
  * the stream's own error (a connection cut, or the abort of our timer). Plain listeners rather
- * than `stream.pipeline` or async iteration: this runs for every answer (docs/design.md, CPU).
+ * than `stream.pipeline` or async iteration: this runs for every answer (docs/performance.md, "CPU on Lambda").
  */
 function readBody(raw: Readable, encoding: string | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
