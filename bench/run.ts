@@ -32,7 +32,7 @@ import { kb, mb, ms, ratio, round } from './stats';
 import { issue16Checks, snsCallsWithin } from './targets';
 
 /** The memory sizes of the CPU-share sweep (the stack's default first). */
-const SWEEP_MB = [MEMORY_MB, 512, 1024, LAMBDA_MB_PER_VCPU].filter((m, i, all) => all.indexOf(m) === i);
+const SWEEP_MB = [MEMORY_MB, 256, 512, 1024, LAMBDA_MB_PER_VCPU].filter((m, i, all) => all.indexOf(m) === i);
 const KB = 1024;
 const MB = 1024 * 1024;
 const TARGET = {
