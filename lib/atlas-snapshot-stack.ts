@@ -7,7 +7,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { SchedulerConfig } from './config';
-import { AtlasSnapshotScheduler } from './constructs/atlas-snapshot-scheduler';
+import { AtlasSnapshotScheduler, FIELD_PREFIX_CONTEXT } from './constructs/atlas-snapshot-scheduler';
 
 export {
   ALL_EMAILS_FILTERED_WARNING,
@@ -30,6 +30,8 @@ export class AtlasSnapshotStack extends Stack {
     super(scope, id, props);
     // stackName names this stack (bin/); the construct has no such prop.
     const { stackName: _stackName, ...schedulerProps } = props.config;
+    // Warnings name the fields as this app's users write them, in cdk.json's atlasSnapshot.
+    this.node.setContext(FIELD_PREFIX_CONTEXT, 'atlasSnapshot');
     this.scheduler = new AtlasSnapshotScheduler(this, 'Default', schedulerProps);
     const { scheduler } = this;
 

@@ -50,6 +50,11 @@ export type AtlasSnapshotSchedulerProps = Omit<AtlasSnapshotConfig, 'stackName'>
 
 /** The prefix props are named with in ConfigError messages (`props.targets[0].clusterName ...`). */
 export const PROPS_PREFIX = 'props';
+/**
+ * Construct context under which a parent names the fields in synth warnings: the app in bin/ sets
+ * `atlasSnapshot` (its users write cdk.json); a construct used directly says `props`.
+ */
+export const FIELD_PREFIX_CONTEXT = 'atlas-snapshot-scheduler:fieldPrefix';
 
 export const MISSED_SNAPSHOT_ALARM_WARNING = 'atlas-snapshot-scheduler:MissedSnapshotAlarmNotCreated';
 export const SINGLE_SUBNET_WARNING = 'atlas-snapshot-scheduler:SingleSubnet';
@@ -70,9 +75,13 @@ export class AtlasSnapshotScheduler extends Construct {
   readonly alarms: Alarms;
   readonly dashboard: cloudwatch.Dashboard;
   readonly missedSnapshotWindow: WindowResult;
+  /** How synth warnings name a field: `atlasSnapshot` under the app in bin/, else `props`. */
+  private readonly fieldPrefix: string;
 
   constructor(scope: Construct, id: string, props: AtlasSnapshotSchedulerProps) {
     super(scope, id);
+    const prefix: unknown = this.node.tryGetContext(FIELD_PREFIX_CONTEXT);
+    this.fieldPrefix = typeof prefix === 'string' ? prefix : PROPS_PREFIX;
     if ('stackName' in props) {
       throw new ConfigError(
         [
@@ -203,7 +212,7 @@ export class AtlasSnapshotScheduler extends Construct {
     if (config.mode === 'vpc' && config.subnetIds.length === 1) {
       Annotations.of(this).addWarningV2(
         SINGLE_SUBNET_WARNING,
-        `atlasSnapshot.egress.subnetIds names one subnet (${config.subnetIds[0]}): the function cannot run while its ` +
+        `${this.fieldPrefix}.egress.subnetIds names one subnet (${config.subnetIds[0]}): the function cannot run while its ` +
           'Availability Zone is impaired. Give a private subnet in a second zone as well.',
       );
     }
@@ -244,7 +253,7 @@ export class AtlasSnapshotScheduler extends Construct {
     if (emails.length === 0 || filtered.length < emails.length) return;
     Annotations.of(this).addWarningV2(
       ALL_EMAILS_FILTERED_WARNING,
-      `Every address in atlasSnapshot.notificationEmails has a statuses or stages filter (${filtered.join(', ')}). ` +
+      `Every address in ${this.fieldPrefix}.notificationEmails has a statuses or stages filter (${filtered.join(', ')}). ` +
         'CloudWatch alarm messages carry no message attributes, so no filtered subscription ever receives an alarm: ' +
         'the alarms reach these addresses through the separate alarm topic instead, and each address confirms two ' +
         'subscriptions (outcome topic and alarm topic).',
@@ -255,13 +264,13 @@ export class AtlasSnapshotScheduler extends Construct {
   private warnWhenPromotionCannotRun(): void {
     const { promotion, schedules, confirmation } = this.config;
     const promoting = [
-      ...(promotion !== undefined ? ['atlasSnapshot.promotion'] : []),
+      ...(promotion !== undefined ? [`${this.fieldPrefix}.promotion`] : []),
       ...schedules.filter((s) => s.promotion !== undefined && s.promotion !== false).map((s) => `schedule "${s.name}"`),
     ];
     if (confirmation.enabled || promoting.length === 0) return;
     Annotations.of(this).addWarningV2(
       PROMOTION_WITHOUT_CONFIRMATION_WARNING,
-      `Retention promotion is configured (${promoting.join(', ')}) but atlasSnapshot.confirmation.enabled is false: ` +
+      `Retention promotion is configured (${promoting.join(', ')}) but ${this.fieldPrefix}.confirmation.enabled is false: ` +
         'promotion happens when a follow-up check confirms a snapshot completed, so no snapshot will be promoted. ' +
         'Turn confirmation on, or remove the promotion.',
     );
@@ -273,7 +282,7 @@ export class AtlasSnapshotScheduler extends Construct {
       assertions: [
         {
           assert: Fn.conditionEquals(Aws.REGION, region),
-          assertDescription: `atlasSnapshot.${field} is in ${region}: deploy the stack to ${region}, or use a resource of the stack's region`,
+          assertDescription: `${this.fieldPrefix}.${field} is in ${region}: deploy the stack to ${region}, or use a resource of the stack's region`,
         },
       ],
     });

@@ -101,6 +101,28 @@ describe('AtlasSnapshotScheduler alone in a plain stack', () => {
     expect(messages).toEqual([]);
   });
 
+  it("names fields in its synth warnings as the consumer wrote them (props.*), not as cdk.json's atlasSnapshot.*", () => {
+    const { app, stack } = consumerStack({ nag: false });
+    new AtlasSnapshotScheduler(stack, 'Snapshots', {
+      ...PROPS,
+      notificationEmails: [{ address: 'dba@example.com', stages: ['summary'] }],
+      confirmation: { enabled: false },
+      promotion: { weeks: 4 },
+    });
+
+    const warnings = app
+      .synth()
+      .getStackByName('ConsumerStack')
+      .messages.filter((m) => m.level === SynthesisMessageLevel.WARNING)
+      .map((m) => String(m.entry.data));
+
+    expect(warnings).toEqual([
+      expect.stringContaining('Every address in props.notificationEmails has a statuses or stages filter'),
+      expect.stringContaining('(props.promotion) but props.confirmation.enabled is false'),
+    ]);
+    expect(warnings.join('\n')).not.toContain('atlasSnapshot.');
+  });
+
   it('coexists with a second instance in the same stack (own group, names and roles)', () => {
     const { app, stack } = consumerStack({ nag: true });
     const first = new AtlasSnapshotScheduler(stack, 'Production', PROPS);
