@@ -114,7 +114,7 @@ describe('AtlasSnapshotScheduler alone in a plain stack', () => {
       .synth()
       .getStackByName('ConsumerStack')
       .messages.filter((m) => m.level === SynthesisMessageLevel.WARNING)
-      .map((m) => String(m.entry.data));
+      .map((m) => JSON.stringify(m.entry.data));
 
     expect(warnings).toEqual([
       expect.stringContaining('Every address in props.notificationEmails has a statuses or stages filter'),
