@@ -3,6 +3,7 @@
  * follow-up calls, the ceiling of one invocation, and how the figures were made (everything needed
  * to measure them again elsewhere).
  */
+import type { RunNotes } from './run-notes';
 import type { CeilingFit, CeilingPoint, CeilingSettings } from './ceiling';
 import type { ProfileResult, ShareResult, ShareVariant } from './cpu-share';
 import type { FollowUpResult } from './follow-ups';
@@ -196,19 +197,7 @@ export function ceilingSection(
   ];
 }
 
-export interface MachineNotes {
-  command: string;
-  commit: string;
-  dirty: boolean;
-  node: string;
-  cpuModel: string;
-  cpus: number;
-  loadAtStart: number;
-  loadAtEnd: number;
-  maxOtherCores?: number;
-}
-
-export function remeasureSection(m: MachineNotes): string[] {
+export function remeasureSection(m: RunNotes & { maxOtherCores?: number }): string[] {
   const noisy = m.maxOtherCores !== undefined && m.maxOtherCores > NOISY_OTHER_CORES;
   return [
     '## How these figures were made (to measure again)',
