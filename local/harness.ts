@@ -172,11 +172,11 @@ function functionVariables(options: LocalRunOptions, deployment: LocalDeployment
 }
 
 /** The stand-ins' names for what the stack creates at deploy time. */
-function deploymentOf(aws: LocalAws, chat: boolean): LocalDeployment {
+function deploymentOf(aws: LocalAws, chat: boolean, scheduleGroup: string): LocalDeployment {
   return {
     topicArn: aws.sns.topicArn(LOCAL_TOPIC_NAME),
     ...(chat ? { chatTopicArn: aws.sns.topicArn(LOCAL_CHAT_TOPIC_NAME) } : {}),
-    scheduleGroup: LOCAL_SCHEDULE_GROUP,
+    scheduleGroup,
     roleArn: `arn:aws:iam::${aws.accountId}:role/${LOCAL_FOLLOW_UP_ROLE_NAME}`,
     deadLetterArn: `arn:aws:sqs:${aws.region}:${aws.accountId}:${LOCAL_DEAD_LETTER_NAME}`,
   };
@@ -192,22 +192,22 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const stackSecret = options.stackEnvironment?.[ENV.secretId];
   const secretName = typeof stackSecret === 'string' ? stackSecret : (options.secretName ?? LOCAL_SECRET_NAME);
   const chat = options.stackEnvironment ? ENV.chatTopicArn in options.stackEnvironment : options.chat === true;
-  // The stack names its schedule group at synth time: the stand-in holds that group as the deployed account would.
+  // The stack names its schedule group at synth time: the stand-in holds that group, as the account would.
   const stackGroup = options.stackEnvironment?.[ENV.confirmScheduleGroup];
-  const scheduleGroups = [LOCAL_SCHEDULE_GROUP, ...(typeof stackGroup === 'string' ? [stackGroup] : [])];
+  const scheduleGroup = typeof stackGroup === 'string' ? stackGroup : LOCAL_SCHEDULE_GROUP;
   let aws: LocalAws;
   try {
     aws = await startLocalAws({
       secrets: secretSeed(options.secret ?? 'serviceAccount', secretName),
       topics: [LOCAL_TOPIC_NAME, ...(chat ? [LOCAL_CHAT_TOPIC_NAME] : [])],
-      scheduleGroups,
+      scheduleGroups: [scheduleGroup],
       clock: () => clock.now(),
     });
   } catch (e: unknown) {
     await sim.close();
     throw e;
   }
-  const deployment = deploymentOf(aws, chat);
+  const deployment = deploymentOf(aws, chat, scheduleGroup);
   const { topicArn, chatTopicArn } = deployment;
   let env: Record<string, string>;
   let fn: LocalFunction;
