@@ -3,8 +3,8 @@
  * deployable bundle in its Lambda-like process (local/harness.ts), plus what to read off the
  * simulator's request log, the AWS stand-ins and /proc after each invocation. Optionally the
  * function process runs inside a CPU cgroup (Lambda's share at a memory size), with confirmation
- * on (the stack's default: CONFIRM_* set and an invoked function ARN in the context), or with
- * Node options (`--cpu-prof`).
+ * on (set up by the harness as the stack does: schedule group, follow-up role, dead-letter queue),
+ * or with Node options (`--cpu-prof`).
  */
 import type { AtlasSimulatorOptions } from '../local/atlas-sim';
 import { SCHEDULED_EVENT, startLocalRun, type LocalRun } from '../local/harness';
@@ -16,13 +16,6 @@ import { functionProcessStats, machineBusyMs, ownCpuMs } from './proc-stats';
 
 /** The function's time budget per invocation: large, so the figures measure speed, not give-ups. */
 export const INVOKE_TIMEOUT_MS = 900_000;
-
-/** What a deployed function's context carries (the schedules target its unqualified ARN). */
-/** The follow-up role and group of a run with confirmation (the stand-in's `default` group exists). */
-export const CONFIRMATION_ENV: Record<string, string> = {
-  CONFIRM_SCHEDULE_GROUP: 'default',
-  CONFIRM_ROLE_ARN: 'arn:aws:iam::123456789012:role/AtlasSnapshotScheduler-followup',
-};
 
 export interface Counts {
   tokenRequests: number;
@@ -161,7 +154,8 @@ export async function startBenchRun(options: BenchRunOptions): Promise<BenchRun>
     bundlePath: options.bundlePath,
     targets: options.runTargets ?? fleet.targets,
     simulator,
-    env: { ...(options.confirmation ? CONFIRMATION_ENV : {}), ...options.env },
+    confirmation: options.confirmation === true,
+    ...(options.env ? { env: options.env } : {}),
     ...(options.execArgv ? { execArgv: options.execArgv } : {}),
   });
   seedFleet(run.sim, fleet);
