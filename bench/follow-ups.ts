@@ -25,7 +25,8 @@ export interface FollowUpResult {
 
 /** The follow-up event the schedule `name` would send. */
 function scheduledEvent(run: LocalRun, name: string): FollowUpEvent {
-  const record = run.aws.scheduler.schedule(name, 'default');
+  const group = run.confirmation?.scheduleGroup;
+  const record = group !== undefined ? run.aws.scheduler.schedule(name, group) : undefined;
   const input = record?.target.input;
   if (input === undefined) throw new Error(`the run created no schedule ${name}`);
   return JSON.parse(input) as FollowUpEvent;
