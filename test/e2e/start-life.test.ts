@@ -5,29 +5,10 @@
  * retention table, version warnings, a project that refuses its list; summaries and confirmation
  * messages told apart.
  */
-import { main, type Io } from '../../local/start';
+import { main } from '../../local/start';
+import { capture, section } from '../support/start-io';
 
 jest.setTimeout(60_000);
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    color: false,
-    env: {},
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  return io;
-}
-
-/** The lines of one section (`== N. ...` up to the next `==`). */
-function section(stdout: string, title: RegExp): string[] {
-  const lines = stdout.split('\n');
-  const start = lines.findIndex((l) => title.test(l));
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('=='));
-  return start < 0 ? [] : lines.slice(start, end < 0 ? undefined : end);
-}
 
 async function scenario(name: string, ...more: string[]) {
   const io = capture();

@@ -7,31 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_API_KEY, DEMO_SERVICE_ACCOUNT } from '../../local/atlas-sim';
-import { main, type Io } from '../../local/start';
+import { main } from '../../local/start';
+import { capture, section } from '../support/start-io';
 import { parseLogLine, stripAnsi } from '../../local/report';
 import { LogEvents } from '../../lambda/snapshot/log-events';
 
 jest.setTimeout(30_000);
-
-function capture(color = false): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    color,
-    env: {},
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-  };
-  return io;
-}
-
-/** The lines of one section (`== 1. ...` up to the next `==`). */
-function section(stdout: string, title: RegExp): string[] {
-  const lines = stdout.split('\n');
-  const start = lines.findIndex((l) => title.test(l));
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('=='));
-  return lines.slice(start, end < 0 ? undefined : end);
-}
 
 describe('npm start', () => {
   it('default: the scheduled run requests a snapshot, the console run right after skips it, the follow-up confirms it; exit 0', async () => {

@@ -8,25 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PROJECT_ID } from '../../local/atlas-sim';
-import { main, type Io } from '../../local/start';
+import { main } from '../../local/start';
+import { capture } from '../support/start-io';
 import { HELP } from '../../local/start/help';
 import { npmSwallowedHint } from '../../local/start/npm-config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('npm start, before anything runs', () => {
-  function capture(): Io & { stdout: string; stderr: string } {
-    const io = {
-      stdout: '',
-      stderr: '',
-      color: false,
-      env: {},
-      out: (t: string) => void (io.stdout += t),
-      err: (t: string) => void (io.stderr += t),
-    };
-    return io;
-  }
-
   it('exits 2 with the reason and a pointer to --help on a bad command line', async () => {
     const io = capture();
 
