@@ -13,7 +13,7 @@ import { createCpuGroup, lambdaCpuQuota, type CpuGroup, type CpuQuota, type Thro
 import { frameResolver, loadBundleMap, readProfile, summarizeProfile, type ProfileSummary } from './profile';
 import { measureFloor, type FloorClient, type FloorSample } from './floor-run';
 import { loadAverage } from './proc-stats';
-import { startBenchRun, type Counts, type Invocation, type StatusCounts } from './runs';
+import { scenarioRunOptions, startBenchRun, type Counts, type Invocation, type StatusCounts } from './runs';
 import { summarize } from './stats';
 
 export interface ShareScenario {
@@ -156,10 +156,7 @@ export async function measureCpuShare(
         const load = loadAverage();
         const bench = await startBenchRun({
           bundlePath,
-          targets: scenario.targets,
-          perProject: scenario.perProject,
-          simulator: { latencyMs: scenario.latencyMs },
-          confirmation: scenario.confirmation,
+          ...scenarioRunOptions(scenario),
           ...(group ? { cpuGroup: group } : {}),
         });
         try {
@@ -234,10 +231,7 @@ export async function profileRun(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-prof-'));
   const bench = await startBenchRun({
     bundlePath,
-    targets: scenario.targets,
-    perProject: scenario.perProject,
-    simulator: { latencyMs: scenario.latencyMs },
-    confirmation: scenario.confirmation,
+    ...scenarioRunOptions(scenario),
     execArgv: [
       '--require',
       path.join(PROJECT_ROOT, 'bench', 'profile-exit.cjs'),

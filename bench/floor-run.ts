@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { DEMO_SECRET_STRINGS } from '../local/atlas-sim';
 import { PROJECT_ROOT } from '../local/lambda/bundle';
-import { startBenchRun } from './runs';
+import { scenarioRunOptions, startBenchRun } from './runs';
 
 const CLIENT = path.join(PROJECT_ROOT, 'bench', 'floor-client.cjs');
 
@@ -30,10 +30,7 @@ export async function measureFloor(
   // The same world as the function's run (its process stays idle).
   const bench = await startBenchRun({
     bundlePath,
-    targets: scenario.targets,
-    perProject: scenario.perProject,
-    simulator: { latencyMs: scenario.latencyMs },
-    confirmation: scenario.confirmation,
+    ...scenarioRunOptions(scenario),
   });
   try {
     const child = fork(CLIENT, [], {

@@ -60,6 +60,19 @@ const outcomes = (s: StatusCounts) =>
     .map(([k, n]) => `${n} ${k}`)
     .join(', ') || 'none';
 
+/** A PASS/MISS table of goals under its heading. */
+function targetsSection(title: string, checks: readonly TargetCheck[]): string[] {
+  return [
+    `## ${title}`,
+    '',
+    table(
+      ['target', 'measured', 'result'],
+      checks.map((c) => [c.target, c.measured, verdict(c.pass)]),
+    ),
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--ceiling')) return runCeiling(progress);
   const loadRuns = option('runs', 25);
@@ -364,14 +377,7 @@ async function main(): Promise<void> {
     '',
   );
   out.push(...cpuShareSection(share), ...profileSection(profile));
-  out.push('## Targets (issue 5)', '');
-  out.push(
-    table(
-      ['target', 'measured', 'result'],
-      checks.map((c) => [c.target, c.measured, verdict(c.pass)]),
-    ),
-    '',
-  );
+  out.push(...targetsSection('Targets (issue 5)', checks));
   const checks16 = issue16Checks({
     bundleBytes: bundles.handler.bytes,
     load: { handlerMs: loadHandler.ms.median, floorMs: loadFloor.ms.median },
@@ -380,14 +386,7 @@ async function main(): Promise<void> {
     followUps,
     ceilingFile: path.join(PROJECT_ROOT, 'bench', 'results-ceiling.json'),
   });
-  out.push('## Targets (issue 16)', '');
-  out.push(
-    table(
-      ['target', 'measured', 'result'],
-      checks16.map((c) => [c.target, c.measured, verdict(c.pass)]),
-    ),
-    '',
-  );
+  out.push(...targetsSection('Targets (issue 16)', checks16));
   const notes = {
     ...runNotes(loadAtStart),
     ...(share.maxOtherCores !== undefined ? { maxOtherCores: share.maxOtherCores } : {}),

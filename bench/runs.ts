@@ -17,6 +17,17 @@ import { functionProcessStats, machineBusyMs, ownCpuMs } from './proc-stats';
 /** The function's time budget per invocation: large, so the figures measure speed, not give-ups. */
 export const INVOKE_TIMEOUT_MS = 900_000;
 
+/** The world of a scenario run: its fleet, the simulator's latency, confirmation on or off. */
+export function scenarioRunOptions(scenario: {
+  targets: number;
+  perProject: number;
+  latencyMs: number;
+  confirmation: boolean;
+}): Pick<BenchRunOptions, 'targets' | 'perProject' | 'simulator' | 'confirmation'> {
+  const { targets, perProject, latencyMs, confirmation } = scenario;
+  return { targets, perProject, simulator: { latencyMs }, confirmation };
+}
+
 export interface Counts {
   tokenRequests: number;
   /** Requests under /api/atlas/ (429 answers included). */
