@@ -13,17 +13,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Promotion } from '../../lambda/snapshot/types';
+import type { ScheduleConfig } from '../config/types';
 
-export interface ScheduleEntry {
-  name: string;
-  expression: string;
-  timezone: string;
-  retentionInDays?: number;
-  description?: string;
-  /** This schedule's promotion, or `false` for none; absent = the function's default. */
-  promotion?: Promotion | false;
-}
+/** One entry of `schedules`, as validated (lib/config). */
+export type ScheduleEntry = ScheduleConfig;
 
 /** Delivery retries of Scheduler when the invoke call fails (throttling, service errors). */
 export const SCHEDULER_RETRY_ATTEMPTS = 2;
