@@ -117,7 +117,8 @@ export function targetsPlacement(targets: readonly Target[], otherVariables: Rec
   return { kind: 'file', name: TARGETS_FILE_NAME, json };
 }
 
-function confirmationVariables(confirmation: ConfirmationEnvironment | undefined): Record<string, string> {
+/** The CONFIRM_* variables of confirmation on (none when off). */
+export function confirmationVariables(confirmation: ConfirmationEnvironment | undefined): Record<string, string> {
   if (confirmation === undefined) return {};
   return {
     [ENV.confirmScheduleGroup]: confirmation.scheduleGroupName,

@@ -5,6 +5,7 @@
  * queue, the chat topic: tokens until deploy) are the local stand-ins' ones, matched by variable.
  */
 import { ENV } from '../../lambda/snapshot/contract';
+import { confirmationVariables as stackConfirmationVariables } from '../../lib/function-environment';
 
 /** What the stack would have created, here: the local stand-ins' names and ARNs. */
 export interface LocalDeployment {
@@ -24,16 +25,11 @@ export interface LocalConfirmation {
   maxHours: number;
 }
 
-/** The CONFIRM_* variables the stack sets with confirmation on. */
+/** The CONFIRM_* variables the stack sets with confirmation on (by the stack's own rule). */
 export function confirmationVariables(confirmation: LocalConfirmation | undefined): Record<string, string> {
   if (!confirmation) return {};
-  return {
-    [ENV.confirmScheduleGroup]: confirmation.scheduleGroup,
-    [ENV.confirmRoleArn]: confirmation.roleArn,
-    [ENV.confirmFirstCheckMinutes]: String(confirmation.firstCheckMinutes),
-    [ENV.confirmMaxHours]: String(confirmation.maxHours),
-    ...(confirmation.deadLetterArn !== undefined ? { [ENV.confirmDeadLetterArn]: confirmation.deadLetterArn } : {}),
-  };
+  const { scheduleGroup, ...rest } = confirmation;
+  return stackConfirmationVariables({ scheduleGroupName: scheduleGroup, ...rest });
 }
 
 /** Confirmation as an environment sets it (absent: off); the function's defaults for what it leaves out. */
